@@ -1,0 +1,260 @@
+package dev.gort;
+
+import dev.gort.runtime.Proc;
+import dev.gort.runtime.Sched;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One gort runtime: GOMAXPROCS processors, the threads (Ms) that run goroutines on them, and
+ * the goroutines. Several may live in one JVM; {@link Gort}'s static methods use the runtime
+ * of the calling goroutine, or a default one.
+ *
+ * <pre>{@code
+ * try (GortRuntime rt = GortRuntime.builder().gomaxprocs(2).build()) {
+ *     int answer = rt.run(() -> {
+ *         WaitGroup wg = new WaitGroup();
+ *         wg.add(1);
+ *         Gort.go(() -> { work(); wg.done(); });
+ *         wg.await();
+ *         return 42;
+ *     });
+ * }
+ * }</pre>
+ *
+ * <h2>Shutdown</h2>
+ * {@link #shutdown()} stops the runtime from accepting goroutines: {@code go} (from anywhere,
+ * including its own goroutines) throws IllegalStateException. Goroutines already started keep
+ * running until they end; when the last one ends every M exits. {@link #shutdownNow()} also
+ * interrupts every live goroutine, so that those blocked in interruptible calls
+ * (WaitGroup.await, JDK blocking calls) unwind. {@link #close()} is shutdownNow followed by
+ * waiting for termination. No goroutine is dropped: one that never ends (a loop ignoring
+ * interrupts) keeps its M, and {@link #awaitTermination} says so by returning false.
+ */
+public final class GortRuntime implements AutoCloseable {
+    final Sched sched;
+
+    private GortRuntime(Sched sched) {
+        this.sched = sched;
+        RUNTIMES.put(sched, this);
+    }
+
+    private static final java.util.Map<Sched, GortRuntime> RUNTIMES =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /** The runtime behind a scheduler (for Gort's static methods). */
+    static GortRuntime of(Sched sched) {
+        return RUNTIMES.get(sched);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Options, validated on build. Defaults come from system properties and the environment. */
+    public static final class Builder {
+        private String name = "gort";
+        private Integer gomaxprocs;
+        private Integer maxThreads;
+        private int runqCapacity = 256;
+        private PanicPolicy panicPolicy = PanicPolicy.CRASH;
+        private PrintStream panicOutput = System.err;
+        private Sched.Clock clock = Sched.Clock.SYSTEM;
+
+        private Builder() {}
+
+        /** A name for traces and errors. */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Number of processors (1..1024). Default: -Dgort.gomaxprocs, else the GOMAXPROCS
+         * environment variable, else the number of available processors.
+         */
+        public Builder gomaxprocs(int n) {
+            this.gomaxprocs = n;
+            return this;
+        }
+
+        /** Maximum number of Ms (threads), Go's default 10000. Default: -Dgort.maxthreads. */
+        public Builder maxThreads(int n) {
+            this.maxThreads = n;
+            return this;
+        }
+
+        /** Local run queue capacity (power of two, Go's 256). */
+        public Builder runqCapacity(int n) {
+            this.runqCapacity = n;
+            return this;
+        }
+
+        public Builder panicPolicy(PanicPolicy policy) {
+            this.panicPolicy = Objects.requireNonNull(policy, "panicPolicy");
+            return this;
+        }
+
+        /** Where panic reports go (default System.err). */
+        public Builder panicOutput(PrintStream out) {
+            this.panicOutput = Objects.requireNonNull(out, "panicOutput");
+            return this;
+        }
+
+        /** Builds and starts the runtime. Throws IllegalArgumentException for a bad option. */
+        public GortRuntime build() {
+            int procs = gomaxprocs != null ? gomaxprocs : defaultGomaxprocs();
+            int maxm = maxThreads != null ? maxThreads : intSetting("gort.maxthreads", null, Sched.DEFAULT_MAX_THREADS);
+            return new GortRuntime(new Sched(new Sched.Config(name, procs, maxm, runqCapacity,
+                    panicPolicy, panicOutput, clock)));
+        }
+    }
+
+    static int defaultGomaxprocs() {
+        return intSetting("gort.gomaxprocs", "GOMAXPROCS", Runtime.getRuntime().availableProcessors());
+    }
+
+    static int intSetting(String property, String env, int dflt) {
+        String v = System.getProperty(property);
+        String from = "-D" + property;
+        if (v == null && env != null) {
+            v = System.getenv(env);
+            from = "environment variable " + env;
+        }
+        if (v == null || v.isBlank()) return dflt;
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("gort: " + from + " must be an integer, got \"" + v + "\"");
+        }
+    }
+
+    /**
+     * Runs main as this runtime's main goroutine and returns its result, or throws what it
+     * threw. If another goroutine panics first (PanicPolicy.CRASH), throws
+     * {@link GoroutinePanicException}. May be called from any thread, several times.
+     */
+    public <T> T run(Callable<T> main) throws Exception {
+        return Proc.runMain(sched, main);
+    }
+
+    /** {@link #run(Callable)} for a main without a result; exceptions are rethrown unchanged. */
+    public void run(Runnable main) {
+        Objects.requireNonNull(main, "gort: run(null): the main function must not be null");
+        try {
+            Proc.runMain(sched, () -> {
+                main.run();
+                return null;
+            });
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw sneaky(e);
+        }
+    }
+
+    /** Starts a goroutine; returns its id. Go: the go statement. */
+    public long go(Runnable fn) {
+        return Proc.go(sched, fn);
+    }
+
+    /** The number of processors. Go: runtime.GOMAXPROCS(0). */
+    public int gomaxprocs() {
+        return sched.gomaxprocs();
+    }
+
+    /**
+     * Sets the number of processors (1..1024) by stopping and restarting the world; returns the
+     * previous value. Running goroutines are stopped at their next checkpoint or unmount.
+     * Go: runtime.GOMAXPROCS(n).
+     */
+    public int gomaxprocs(int n) {
+        return Proc.gomaxprocs(sched, n);
+    }
+
+    /** The number of goroutines that exist now. Go: runtime.NumGoroutine. */
+    public int numGoroutine() {
+        return sched.numGoroutine();
+    }
+
+    public String name() {
+        return sched.name();
+    }
+
+    /** The scheduler's state in one line, with Go's SCHED field names. */
+    public String schedSummary() {
+        return sched.summary();
+    }
+
+    /** For each P: {schedtick, goroutines executed, goroutines stolen}. */
+    public long[][] perProcessorCounters() {
+        return sched.perPCounters();
+    }
+
+    /** The runtime's platform threads (Ms) now alive. */
+    public List<Thread> threads() {
+        return sched.threads();
+    }
+
+    /** Go: the count of gosched calls and preemptions that went through goschedImpl. */
+    public long goschedCount() {
+        return sched.goschedCount();
+    }
+
+    /** See the class comment. */
+    public void shutdown() {
+        sched.shutdown();
+    }
+
+    /** See the class comment. */
+    public void shutdownNow() {
+        sched.shutdownNow();
+    }
+
+    public boolean isShutdown() {
+        return sched.state() != 0;
+    }
+
+    public boolean isTerminated() {
+        return sched.isTerminated();
+    }
+
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return sched.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** shutdownNow, then waits (without limit) for every goroutine and M to end. */
+    @Override
+    public void close() {
+        sched.shutdownNow();
+        boolean interrupted = false;
+        for (;;) {
+            try {
+                if (sched.awaitTermination(1, TimeUnit.SECONDS)) break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /** The panic or fatal error that ended this runtime, or null. */
+    public RuntimeException failure() {
+        return sched.failure();
+    }
+
+    @Override
+    public String toString() {
+        return "GortRuntime[" + sched.name() + " " + sched.summary() + "]";
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
+        throw (T) t;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.gort.runtime;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A machine: a platform thread that carries goroutines. Go: runtime2.go type m.
+ *
+ * <p>The M is its own {@link Thread} so that runtime code in a goroutine finds its M with one
+ * intrinsic load ({@link JdkHooks#currentCarrierThread}) and a type check, and a checkpoint is
+ * that plus one read of {@link #preempt}.
+ *
+ * <p>Ownership: {@code p}, {@code nextp}, {@code curg} and {@code spinning} are written by
+ * the M's own thread, except where noted (startm writes {@code nextp} and {@code spinning}
+ * of an idle M under the sched lock before waking it).
+ */
+public final class M extends Thread {
+    final Sched sched;
+    /** M id; also the thread name's suffix (gort-m0, gort-m1, ...). -1 is never used. */
+    final long id;
+    /** Run on this M before schedule(), if set (sysmon, mspinning). Go: m.mstartfn. */
+    final Runnable mstartfn;
+
+    /** The P this M holds, or null. Go: m.p. */
+    volatile P p;
+    /** The P to acquire when this M starts or wakes. Go: m.nextp. */
+    volatile P nextp;
+    /** The P held before a syscall. Go: m.oldp. */
+    volatile P oldp;
+    /** The goroutine currently mounted, or null on the scheduler ("g0"). Go: m.curg. */
+    volatile G curg;
+    /** Looking for work (counted in sched.nmspinning). Go: m.spinning. */
+    volatile boolean spinning;
+    /** A preemption request for the goroutine on this M; what a checkpoint reads. */
+    volatile boolean preempt;
+    /** Set while this M sleeps in stopm. */
+    volatile boolean blocked;
+    /** Per-M sleep: Go's note m.park (notesleep / notewakeup). */
+    private volatile boolean parkKey;
+    /** Link in the idle M list; sched lock held. Go: m.schedlink. */
+    M schedlink;
+    /** The kernel's thread id, recorded in mstart. Go: m.procid. */
+    volatile long procid = -1;
+    /** Set when this M should exit (runtime terminated); checked after every wake. */
+    volatile boolean exiting;
+    /** Whether the next G inherits the time slice; returned by findrunnable with the G. */
+    boolean inheritTime;
+    /** Random source for steal order; owner thread only. Go: m.fastrand. */
+    long fastrand;
+
+    /** Go: allocm. Records mstartfn; the thread is started by newosproc. */
+    M(Sched sched, long id, Runnable mstartfn, String name) {
+        super(null, null, name, 0, false);
+        this.sched = sched;
+        this.id = id;
+        this.mstartfn = mstartfn;
+        this.fastrand = 0x9E3779B97F4A7C15L * (id + 1) ^ System.nanoTime();
+        setDaemon(true);
+    }
+
+    /** The thread body. Go: newosproc's clone entry point, mstart. */
+    @Override
+    public void run() {
+        Mstart.mstart(this);
+    }
+
+    /** Sleeps until notewakeup. Go: notesleep(&m.park) then noteclear. Own thread only. */
+    void notesleep() {
+        while (!parkKey) {
+            LockSupport.park(this);
+        }
+        parkKey = false;
+    }
+
+    /** Wakes the M from notesleep. Go: notewakeup(&m.park). */
+    void notewakeup() {
+        parkKey = true;
+        LockSupport.unpark(this);
+    }
+
+    /** xorshift64; owner thread only. Go: fastrand. */
+    int fastrand() {
+        long x = fastrand;
+        x ^= x << 13;
+        x ^= x >>> 7;
+        x ^= x << 17;
+        fastrand = x;
+        return (int) (x >>> 32) & Integer.MAX_VALUE;
+    }
+
+    /** The M the current code runs on, or null outside this runtime's Ms. Go: getg().m. */
+    static M current() {
+        return JdkHooks.currentCarrierThread() instanceof M mp ? mp : null;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.gort.runtime;
+
+/**
+ * A processor: the right to run goroutines, and the local work that goes with it.
+ * GOMAXPROCS of them exist. Go: runtime2.go type p.
+ *
+ * <h2>Status</h2>
+ * Go's values (runtime2.go).
+ * <pre>
+ *   from        to          who
+ *   _Pidle      _Prunning   acquirep (an M takes it from the idle list or as nextp)
+ *   _Prunning   _Pidle      releasep + pidleput (findrunnable finds nothing; handoffp)
+ *   _Prunning   _Psyscall   entersyscall (the P stays with the M, unowned)
+ *   _Psyscall   _Prunning   exitsyscall fast path (CAS; the same M takes it back)
+ *   _Psyscall   _Pidle      retake (sysmon, CAS) then handoffp
+ *   any         _Pgcstop    stop-the-world (stopTheWorld for idle Ps, gcstopm for running)
+ *   _Pgcstop    _Pidle/_Prunning  startTheWorld (procresize)
+ *   any         _Pdead      procresize when GOMAXPROCS shrinks
+ * </pre>
+ * The M holding a P in _Prunning owns its run queue's producer side and its counters.
+ */
+public final class P {
+    public static final int _Pidle = 0;
+    public static final int _Prunning = 1;
+    public static final int _Psyscall = 2;
+    public static final int _Pgcstop = 3;
+    public static final int _Pdead = 4;
+
+    /** Index in allp. Go: p.id. */
+    final int id;
+    volatile int status;
+    /** The M holding this P, or null. Go: p.m. */
+    volatile M m;
+    /** Link in the idle P list; sched lock held. Go: p.link. */
+    P link;
+    /** The local run queue and runnext. */
+    final RunQueue runq;
+    /** Incremented on every scheduler call that does not inherit the slice. Go: p.schedtick. */
+    volatile long schedtick;
+    /** Incremented on every system call. Go: p.syscalltick. */
+    volatile long syscalltick;
+    /** What sysmon last saw of this P. Go: p.sysmontick. */
+    final SysmonTick sysmontick = new SysmonTick();
+
+    // Counters for the tour and schedtrace (owner thread writes, others read racily).
+    volatile long nsteal;      // Gs stolen by this P from others
+    volatile long nexecute;    // Gs executed on this P
+
+    P(int id, int runqCapacity) {
+        this.id = id;
+        this.runq = new RunQueue(runqCapacity);
+        this.status = _Pgcstop;
+    }
+
+    /** The last P counters sysmon saw, and when. Go: sysmontick. */
+    static final class SysmonTick {
+        long schedtick;
+        long schedwhen;
+        long syscalltick;
+        long syscallwhen;
+    }
+
+    /** Go's name for a P status. */
+    public static String statusName(int s) {
+        return switch (s) {
+            case _Pidle -> "idle";
+            case _Prunning -> "running";
+            case _Psyscall -> "syscall";
+            case _Pgcstop -> "gcstop";
+            case _Pdead -> "dead";
+            default -> "unknown(" + s + ")";
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "P" + id + "[" + statusName(status) + "]";
+    }
+}

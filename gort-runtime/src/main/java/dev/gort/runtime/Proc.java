@@ -1,0 +1,729 @@
+package dev.gort.runtime;
+
+import java.util.Objects;
+
+/**
+ * The goroutine scheduler. Go: runtime/proc.go.
+ *
+ * <h2>Implementation overview</h2>
+ * Three kinds of object, as in Go:
+ * <ul>
+ *   <li>G, a goroutine: a JDK virtual thread built with gort's executor (the G itself), plus
+ *       gort's record of it (id, status, preempt flag, wait reason).</li>
+ *   <li>M, a machine: a platform thread that mounts goroutines' virtual threads and runs them
+ *       until they unmount (park, yield, block on a monitor, end).</li>
+ *   <li>P, a processor: the right to run goroutines. An M must hold a P to run Gs; there are
+ *       GOMAXPROCS Ps, each with a local run queue and a runnext slot.</li>
+ * </ul>
+ * An M loops in {@link #schedule}: take a G (runnext, local queue, every 61st tick the global
+ * queue first, else {@link #findrunnable}: global queue, stealing half of a random victim's
+ * queue), then {@link #execute} it: mount its virtual thread by running the JDK's
+ * {@code runContinuation}, which returns when the G unmounts. The JDK calls the G's executor
+ * whenever the thread must run again; that call is {@link #ready}, which puts the G on the
+ * caller's P (runnext, inheriting the time slice) when the caller is a goroutine or an M of
+ * this runtime, and on the global queue otherwise (the JDK's timer and unblocker threads, user
+ * platform threads), waking an idle P either way ({@link #wakep}).
+ *
+ * <h2>The hard problem: parking and waking Ms without losing work</h2>
+ * As in Go (see the long comment "Worker thread parking/unparking" in proc.go): an M that
+ * finds nothing must sleep, but work may be submitted at any moment, and waking an M for every
+ * submission costs a futex call each time. Go's protocol, which gort keeps exactly:
+ * <ul>
+ *   <li>A submitter that puts work on a P's queue calls wakep: if there is an idle P and no
+ *       spinning M, it starts (or wakes) one M in spinning state. At most one extra spinner at a
+ *       time; a spinner that finds work calls {@link #resetspinning}, which wakes the next.</li>
+ *   <li>A spinning M that finds nothing releases its P, then decrements nmspinning, then
+ *       re-checks every P's queue and the global queue. nmspinning's decrement is a full fence
+ *       (an atomic read-modify-write), so either the submitter sees the spinner (and does not
+ *       wake another) or the spinner sees the work (and takes a P back).</li>
+ *   <li>A non-spinning M checks the global queue under the sched lock before releasing its
+ *       P, the same lock a foreign submitter holds to push there.</li>
+ * </ul>
+ *
+ * <h2>Where Go's design does not carry over, and what gort does instead</h2>
+ * <ul>
+ *   <li><b>Status races with the JDK.</b> The JDK sets a virtual thread PARKED before its
+ *       carrier returns from {@code runContinuation}; an unpark can hand the G to another M
+ *       while the first M is still coming back. Go has no such window (a G is parked by its own
+ *       M on g0). gort packs a run sequence number into the status word and every transition
+ *       the M makes after the run is a CAS on (sequence, _Grunning); see {@link G}.</li>
+ *   <li><b>gosched.</b> Go switches to g0 and calls goschedImpl. gort yields the virtual
+ *       thread ({@code Thread.yield}); the JDK calls the executor back on the same M during the
+ *       unmount, and {@link #ready} recognises the M's own current G and puts it on the global
+ *       queue, which is goschedImpl's effect. A preempted G goes the same way.</li>
+ *   <li><b>Runtime code inside goroutines.</b> Code that touches the carrier's P runs only in
+ *       the executor callback, where the JDK pins the virtual thread (so it cannot unmount and
+ *       resume on another carrier midway), or is lock-free and park-free. See docs/DESIGN.md,
+ *       "Runtime code inside goroutines".</li>
+ *   <li><b>Rejected: one shared executor.</b> The JDK's task object does not say which
+ *       thread it runs; a lookup table would cost a hash per wake-up. One executor per G
+ *       costs one small builder per goroutine and makes ready a field read.</li>
+ *   <li><b>Rejected: a ForkJoinPool or a lock-based queue.</b> Go's lock-free per-P rings
+ *       with runnext keep a wake-up between two goroutines local and lock-free, which is where
+ *       the JDK's default scheduler loses time (it signals another worker on every push).</li>
+ * </ul>
+ */
+public final class Proc {
+    private Proc() {}
+
+    // ------------------------------------------------------------------------------------
+    // Goroutine creation and readiness.
+
+    /**
+     * Creates a goroutine running fn and makes it runnable. Any thread.
+     * Go: newproc / newproc1 (runqput(pp, newg, true) happens in {@link #ready} when the JDK
+     * submits the new thread).
+     */
+    static G newproc(Sched sched, Runnable fn, boolean isMain) {
+        Objects.requireNonNull(fn, "gort: go(null): the goroutine function must not be null");
+        // Count first, then check the state: shutdown sets the state, then reads the count.
+        sched.ngoroutines.incrementAndGet();
+        if (sched.state != Sched.RUNNING) {
+            sched.goroutineEnded();
+            throw new IllegalStateException("gort: go on runtime \"" + sched.name()
+                    + "\" after it was shut down" + (sched.failure != null ? " (it failed: " + sched.failure.getMessage() + ")" : ""));
+        }
+        G parent = getg();
+        G gp = new G(sched, sched.newGoid(), parent == null ? 0 : parent.goid, fn, isMain);
+        try {
+            gp.thread = JdkHooks.newVirtualThread(gp, gp);
+            sched.allgs.add(gp);
+            gp.thread.start();
+        } catch (RuntimeException | Error e) {
+            sched.allgs.remove(gp);
+            sched.goroutineEnded();
+            throw e;
+        }
+        return gp;
+    }
+
+    /**
+     * Makes gp runnable. Called through the JDK's executor call, on any thread. Go: ready.
+     */
+    static void ready(G gp) {
+        Sched sched = gp.sched;
+        for (;;) {
+            long w = gp.statusWord();
+            int s = G.statusOf(w);
+            if (s == G._Gwaiting || s == G._Grunning) {
+                // _Grunning: the wake-up raced with the unmount, or the G yielded on its M.
+                if (gp.casStatusWord(w, G.word(G.seqOf(w), G._Grunnable))) break;
+            } else if (s == G._Grunnable) {
+                // A new G, or a resubmission of one already queued (the JDK may resubmit a
+                // thread it suspended to take a stack trace). A duplicate entry is harmless.
+                break;
+            } else {
+                throw new IllegalStateException("gort: ready of goroutine " + gp.goid + " in status " + G.statusName(s));
+            }
+        }
+        Thread ct = Thread.currentThread();
+        M mp = M.current();
+        if (mp != null && mp.sched == sched) {
+            P pp = mp.p;
+            if (pp != null) {
+                if (ct == mp && gp == mp.curg) {
+                    // The M's own G yielded (gosched, preemption): goschedImpl puts it on the
+                    // global queue's tail. The M schedules right after, so no wakep.
+                    goschedImpl(sched, gp);
+                    return;
+                }
+                // A goroutine of ours (or our scheduler) readied gp: runnext of our P.
+                G overflow = pp.runq.put(gp, true);
+                if (overflow != null) {
+                    sched.lock.lock();
+                    try {
+                        sched.globrunqputbatch(overflow);
+                    } finally {
+                        sched.lock.unlock();
+                    }
+                }
+                wakep(sched);
+                return;
+            }
+        }
+        // Outside this runtime's Ps: global queue, and start an idle P for it.
+        // Go: injectglist without a P.
+        sched.lock.lock();
+        try {
+            sched.globrunqput(gp);
+        } finally {
+            sched.lock.unlock();
+        }
+        wakep(sched);
+    }
+
+    /** Puts the M's own, just-yielded G on the global queue. Go: goschedImpl. */
+    private static void goschedImpl(Sched sched, G gp) {
+        if (gp.yieldKind == G.YIELD_PREEMPT) sched.npreempt.incrementAndGet();
+        else sched.ngosched.incrementAndGet();
+        gp.yieldKind = 0;
+        sched.lock.lock();
+        try {
+            sched.globrunqput(gp);
+        } finally {
+            sched.lock.unlock();
+        }
+    }
+
+    /**
+     * Runs main as a new goroutine and waits for it: returns its result or throws what it
+     * threw; throws the runtime's failure (a panic under PanicPolicy.CRASH, a fatal error) if
+     * the runtime fails first. Any thread: a platform thread blocks, a goroutine parks.
+     */
+    public static <T> T runMain(Sched sched, java.util.concurrent.Callable<T> main) throws Exception {
+        Objects.requireNonNull(main, "gort: run(null): the main function must not be null");
+        java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+        sched.runs.add(result);
+        try {
+            RuntimeException failed = sched.failure;
+            if (failed != null) throw failed;
+            newproc(sched, () -> {
+                try {
+                    result.complete(main.call());
+                } catch (Throwable t) {
+                    result.completeExceptionally(t);
+                }
+            }, true);
+            G me = getg();
+            if (me != null) me.parkingReason = WaitReason.RUN_MAIN;
+            try {
+                return result.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof Exception ex) throw ex;
+                throw Panic.sneaky(cause);
+            } finally {
+                if (me != null) me.parkingReason = null;
+            }
+        } finally {
+            sched.runs.remove(result);
+        }
+    }
+
+    /** Records why the current goroutine is about to park (for dumps); null clears it. */
+    public static void setParkingReason(WaitReason why) {
+        G gp = getg();
+        if (gp != null) gp.parkingReason = why;
+    }
+
+    /** Creates a goroutine. Any thread. */
+    public static long go(Sched sched, Runnable fn) {
+        checkpoint();
+        return newproc(sched, fn, false).goid;
+    }
+
+    /** Sets GOMAXPROCS, returning the previous value. */
+    public static int gomaxprocs(Sched sched, int n) {
+        return Procresize.gomaxprocs(sched, n);
+    }
+
+    /** The goroutine running this code, or null outside goroutines. Go: getg() (the user g). */
+    static G getg() {
+        if (!Thread.currentThread().isVirtual()) return null;
+        M mp = M.current();
+        return mp == null ? null : mp.curg;
+    }
+
+    /** The runtime of the current goroutine or M, or null. */
+    public static Sched currentSched() {
+        M mp = M.current();
+        return mp == null ? null : mp.sched;
+    }
+
+    /** The current goroutine's id, or 0 outside goroutines. */
+    public static long currentGoid() {
+        G gp = getg();
+        return gp == null ? 0 : gp.goid;
+    }
+
+    /**
+     * Yields the processor: the current goroutine goes to the global run queue. Outside a
+     * goroutine, Thread.yield. Go: Gosched → mcall(gosched_m) → goschedImpl.
+     */
+    public static void gosched() {
+        G gp = getg();
+        if (gp != null) gp.yieldKind = G.YIELD_GOSCHED;
+        Thread.yield();
+    }
+
+    /**
+     * A preemption point: if sysmon or a stop-the-world asked the current goroutine to yield,
+     * yield. One type check and one volatile read (a plain load on x86) when nothing is pending.
+     * Go: the stack-bound check in every function prologue (stackguard0 == stackPreempt).
+     */
+    public static void checkpoint() {
+        if (JdkHooks.currentCarrierThread() instanceof M mp && mp.preempt) {
+            preemptPark(mp);
+        }
+    }
+
+    /** The slow path of a checkpoint. Go: newstack → gopreempt_m → goschedImpl. */
+    private static void preemptPark(M mp) {
+        if (!Thread.currentThread().isVirtual()) return; // the M's own code is never preempted
+        G gp = mp.curg;
+        if (gp == null || !gp.preempt) {
+            mp.preempt = false;
+            return;
+        }
+        gp.yieldKind = G.YIELD_PREEMPT;
+        Thread.yield(); // fails (returns at once) if the thread is pinned; the flag stays set
+    }
+
+    /**
+     * Asks the G running on pp to yield at its next checkpoint. Any thread.
+     * Go: preemptone (the cooperative part; there is no signal on the JVM).
+     */
+    static boolean preemptone(P pp) {
+        M mp = pp.m;
+        if (mp == null) return false;
+        G gp = mp.curg;
+        if (gp == null) return false;
+        gp.preempt = true;
+        mp.preempt = true;
+        return true;
+    }
+
+    // ------------------------------------------------------------------------------------
+    // The scheduler loop. Runs on an M's platform thread ("g0") holding a P.
+
+    /**
+     * One round of scheduling, forever: find a runnable G and execute it. Returns when the M
+     * must exit (runtime terminated). Go: schedule.
+     */
+    static void schedule(M mp) {
+        Sched sched = mp.sched;
+        boolean[] inherit = new boolean[1];
+        for (;;) {
+            if (mp.exiting) return;
+            if (sched.gcwaiting) {
+                if (!gcstopm(mp)) return;
+                continue;
+            }
+            P pp = mp.p;
+            G gp = null;
+            boolean inheritTime = false;
+            // Fairness: every 61st schedule check the global queue first, so that two
+            // goroutines that keep readying each other cannot starve it. Go: schedule, %61.
+            if (pp.schedtick % 61 == 0 && sched.runqsize > 0) {
+                sched.lock.lock();
+                try {
+                    gp = sched.globrunqget(pp, 1);
+                } finally {
+                    sched.lock.unlock();
+                }
+            }
+            if (gp == null) {
+                gp = pp.runq.get(inherit);
+                inheritTime = inherit[0];
+            }
+            if (gp == null) {
+                gp = findrunnable(mp); // blocks until work
+                if (gp == null) return;  // exiting
+                inheritTime = mp.inheritTime;
+            }
+            // This M is about to run a G: if it was spinning, another M must take over the
+            // spinning so that new work is not missed. Go: resetspinning.
+            if (mp.spinning) resetspinning(mp);
+            execute(mp, gp, inheritTime);
+        }
+    }
+
+    /**
+     * Runs gp on the current M until its virtual thread unmounts. Go: execute (and, after the
+     * run, the parts of park_m / goexit0 that happen on g0).
+     */
+    static void execute(M mp, G gp, boolean inheritTime) {
+        Sched sched = mp.sched;
+        long w = gp.statusWord();
+        long runWord = G.word(G.seqOf(w) + 1, G._Grunning);
+        if (G.statusOf(w) != G._Grunnable || !gp.casStatusWord(w, runWord)) {
+            sched.nstaleentries.incrementAndGet(); // a duplicate queue entry; the G runs elsewhere
+            return;
+        }
+        P pp = mp.p;
+        mp.curg = gp;
+        gp.m = mp;
+        gp.preempt = false;
+        mp.preempt = false;
+        if (!inheritTime) pp.schedtick = pp.schedtick + 1; // owner-only counter
+        pp.nexecute = pp.nexecute + 1;
+
+        gp.runContinuation.run(); // mount; returns when the virtual thread unmounts
+
+        mp.curg = null;
+        if (!gp.thread.isAlive()) {
+            if (gp.casStatusWord(runWord, G.word(G.seqOf(runWord), G._Gdead))) goexit0(sched, gp);
+            return;
+        }
+        // Parked (unless it was readied meanwhile: then the CAS fails and the G is queued).
+        WaitReason why = gp.parkingReason;
+        gp.waitreason = why != null ? why : WaitReason.JAVA_BLOCKED;
+        gp.waitsince = sched.clock.nanotime();
+        gp.casStatusWord(runWord, G.word(G.seqOf(runWord), G._Gwaiting));
+    }
+
+    /** A goroutine ended. Runs on the M it ended on. Go: goexit0. */
+    private static void goexit0(Sched sched, G gp) {
+        sched.allgs.remove(gp);
+        if (gp.adoptedBy != null) gp.adoptedBy.forgetAdopted(gp.runContinuation);
+        sched.goroutineEnded();
+    }
+
+    /**
+     * Finds a runnable G, stealing from other Ps; sleeps (stopm) if there is none. Returns null
+     * only when the M must exit. Sets mp.inheritTime. Go: findrunnable.
+     */
+    static G findrunnable(M mp) {
+        Sched sched = mp.sched;
+        boolean[] inherit = new boolean[1];
+        for (;;) {
+            if (mp.exiting) return null;
+            if (sched.gcwaiting) {
+                if (!gcstopm(mp)) return null;
+                continue;
+            }
+            P pp = mp.p;
+            // local runq
+            G gp = pp.runq.get(inherit);
+            if (gp != null) {
+                mp.inheritTime = inherit[0];
+                return gp;
+            }
+            // global runq
+            if (sched.runqsize != 0) {
+                sched.lock.lock();
+                try {
+                    gp = sched.globrunqget(pp, 0);
+                } finally {
+                    sched.lock.unlock();
+                }
+                if (gp != null) {
+                    mp.inheritTime = false;
+                    return gp;
+                }
+            }
+            // Steal. Limit the number of spinning Ms to half the busy Ps, so that the CPU
+            // does not burn when GOMAXPROCS >> 1 but there is little parallelism.
+            int procs = sched.gomaxprocs;
+            if (mp.spinning || 2 * sched.nmspinning.get() < procs - sched.npidle.get()) {
+                if (!mp.spinning) {
+                    mp.spinning = true;
+                    sched.nmspinning.incrementAndGet();
+                }
+                gp = stealWork(mp);
+                if (gp != null) {
+                    mp.inheritTime = false;
+                    return gp;
+                }
+                if (sched.gcwaiting) continue;
+            }
+
+            // Nothing to do: give up the P. Snapshot allp first: it may change once we drop it.
+            P[] allpSnapshot = sched.allp;
+            sched.lock.lock();
+            try {
+                if (sched.gcwaiting || mp.exiting) continue;
+                if (sched.runqsize != 0) {
+                    gp = sched.globrunqget(pp, 0);
+                    mp.inheritTime = false;
+                    return gp;
+                }
+                releasep(mp);
+                sched.pidleput(pp);
+            } finally {
+                sched.lock.unlock();
+            }
+
+            // Delicate dance (Go's words): a spinning M must drop its spinning state, then
+            // re-check every queue, because a submitter that saw it spinning did not wake anyone.
+            if (mp.spinning) {
+                mp.spinning = false;
+                if (sched.nmspinning.decrementAndGet() < 0) {
+                    throw new IllegalStateException("findrunnable: negative nmspinning");
+                }
+                P pp2 = checkRunqsNoP(sched, allpSnapshot);
+                if (pp2 != null) {
+                    acquirep(mp, pp2);
+                    mp.spinning = true;
+                    sched.nmspinning.incrementAndGet();
+                    continue;
+                }
+            }
+            if (!stopm(mp)) return null;
+        }
+    }
+
+    /**
+     * After dropping the P and the spinning state: if any queue has work, take an idle P back.
+     * Go: checkRunqsNoP and the global re-check in findrunnable.
+     */
+    private static P checkRunqsNoP(Sched sched, P[] allpSnapshot) {
+        boolean work = sched.runqsize != 0;
+        if (!work) {
+            for (P p2 : allpSnapshot) {
+                if (!p2.runq.isEmpty()) {
+                    work = true;
+                    break;
+                }
+            }
+        }
+        if (!work) return null;
+        sched.lock.lock();
+        try {
+            return sched.gcwaiting ? null : sched.pidleget();
+        } finally {
+            sched.lock.unlock();
+        }
+    }
+
+    /**
+     * Tries to steal a batch of Gs from another P, in random order, four rounds; the last round
+     * may also take a victim's runnext. Go: stealWork (findrunnable's steal loop in 1.16).
+     */
+    private static G stealWork(M mp) {
+        Sched sched = mp.sched;
+        P pp = mp.p;
+        P[] allp = sched.allp;
+        int n = allp.length;
+        if (n <= 1) return null;
+        int[] coprimes = sched.stealCoprimes;
+        for (int round = 0; round < 4; round++) {
+            boolean stealRunNext = round == 3;
+            int r = mp.fastrand();
+            int pos = r % n;
+            int inc = coprimes[(r >>> 8) % coprimes.length];
+            for (int k = 0; k < n; k++, pos = (pos + inc) % n) {
+                if (sched.gcwaiting) return null;
+                P p2 = allp[pos];
+                if (p2 == pp || p2.status == P._Pidle) continue;
+                G gp = pp.runq.steal(p2.runq, stealRunNext, p2.status == P._Prunning);
+                if (gp != null) {
+                    pp.nsteal = pp.nsteal + 1;
+                    return gp;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Numbers coprime to n, for random steal order. Go: randomOrder.reset. */
+    static int[] coprimes(int n) {
+        int[] tmp = new int[Math.max(n, 1)];
+        int k = 0;
+        for (int i = 1; i <= n; i++) {
+            if (gcd(i, n) == 1) tmp[k++] = i;
+        }
+        return java.util.Arrays.copyOf(tmp, Math.max(k, 1));
+    }
+
+    private static int gcd(int a, int b) {
+        while (b != 0) {
+            int t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
+    }
+
+    /** A spinning M found work: stop spinning, and wake another spinner if needed. Go: resetspinning. */
+    static void resetspinning(M mp) {
+        mp.spinning = false;
+        if (mp.sched.nmspinning.decrementAndGet() < 0) {
+            throw new IllegalStateException("resetspinning: negative nmspinning");
+        }
+        // M wakeup policy is deliberately somewhat conservative, so check if we need to wake
+        // up another P here.
+        wakep(mp.sched);
+    }
+
+    // ------------------------------------------------------------------------------------
+    // Starting and stopping Ms, handing off Ps.
+
+    /**
+     * Tries to add one more P to execute Gs, if there is an idle P and nobody spinning.
+     * Any thread. Go: wakep.
+     */
+    static void wakep(Sched sched) {
+        if (sched.npidle.get() == 0) return;
+        // Be conservative about spinning threads: only start one if none exist already.
+        if (sched.nmspinning.get() != 0 || !sched.nmspinning.compareAndSet(0, 1)) return;
+        startm(sched, null, true);
+    }
+
+    /**
+     * Schedules some M to run pp (an idle P if pp is null), creating one if needed.
+     * With spinning, the caller has incremented nmspinning. Any thread, sched lock not held.
+     * Go: startm.
+     */
+    static void startm(Sched sched, P pp, boolean spinning) {
+        M nmp;
+        long newId = -1;
+        RuntimeException failure = null;
+        sched.lock.lock();
+        try {
+            if (pp == null) {
+                pp = sched.pidleget();
+                if (pp == null) {
+                    if (spinning) sched.nmspinning.decrementAndGet();
+                    return;
+                }
+            }
+            if (sched.state == Sched.TERMINATED) {
+                releaseUnusedP(sched, pp, spinning);
+                return;
+            }
+            nmp = sched.mget();
+            if (nmp == null) {
+                try {
+                    newId = sched.mReserveID(); // checkdead counts a reserved M as running
+                } catch (dev.gort.ThreadExhaustionException e) {
+                    releaseUnusedP(sched, pp, spinning);
+                    failure = e;
+                }
+            }
+        } finally {
+            sched.lock.unlock();
+        }
+        if (failure != null) {
+            sched.fatal(failure);
+            return;
+        }
+        if (nmp == null) {
+            Mstart.newm(sched, spinning ? Mstart.MSPINNING : null, pp, newId);
+            return;
+        }
+        if (nmp.spinning) throw new IllegalStateException("startm: m is spinning");
+        if (nmp.nextp != null) throw new IllegalStateException("startm: m has p");
+        nmp.spinning = spinning;
+        nmp.nextp = pp;
+        nmp.notewakeup();
+    }
+
+    /** Puts back a P that startm could not give to an M. Sched lock held. */
+    private static void releaseUnusedP(Sched sched, P pp, boolean spinning) {
+        G work = pp.runq.drain();
+        sched.globrunqputbatch(work);
+        pp.m = null;
+        sched.pidleput(pp);
+        if (spinning) sched.nmspinning.decrementAndGet();
+    }
+
+    /**
+     * Stops the M until new work is available. Returns false if the M must exit instead.
+     * Go: stopm.
+     */
+    static boolean stopm(M mp) {
+        Sched sched = mp.sched;
+        if (mp.p != null) throw new IllegalStateException("stopm holding p");
+        if (mp.spinning) throw new IllegalStateException("stopm spinning");
+        sched.lock.lock();
+        try {
+            if (sched.state == Sched.TERMINATED || mp.exiting) return false;
+            sched.mput(mp);
+            mp.blocked = true;
+        } finally {
+            sched.lock.unlock();
+        }
+        mp.notesleep();
+        mp.blocked = false;
+        if (mp.exiting) {
+            P pp = mp.nextp;
+            if (pp != null) {
+                mp.nextp = null;
+                sched.lock.lock();
+                try {
+                    releaseUnusedP(sched, pp, false);
+                } finally {
+                    sched.lock.unlock();
+                }
+            }
+            return false;
+        }
+        acquirep(mp, mp.nextp);
+        mp.nextp = null;
+        return true;
+    }
+
+    /**
+     * Hands off pp from a syscall or a locked M: starts an M for it if there is work, else puts
+     * it on the idle list. Go: handoffp.
+     */
+    static void handoffp(Sched sched, P pp) {
+        // if it has local work, start it straight away
+        if (!pp.runq.isEmpty() || sched.runqsize != 0) {
+            startm(sched, pp, false);
+            return;
+        }
+        // no local work, check that there are no spinning/idle M's, otherwise our help is not required
+        if (sched.nmspinning.get() + sched.npidle.get() == 0 && sched.nmspinning.compareAndSet(0, 1)) {
+            startm(sched, pp, true);
+            return;
+        }
+        boolean start = false;
+        sched.lock.lock();
+        try {
+            pp.m = null;
+            if (sched.gcwaiting) {
+                pp.status = P._Pgcstop;
+                sched.stopwait--;
+                if (sched.stopwait == 0) sched.stopnote.signalAll();
+                return;
+            }
+            if (sched.runqsize != 0) {
+                pp.status = P._Pidle;
+                start = true;
+            } else {
+                sched.pidleput(pp);
+            }
+        } finally {
+            sched.lock.unlock();
+        }
+        if (start) startm(sched, pp, false);
+    }
+
+    /** Associates pp with the current M. Go: acquirep / wirep. */
+    static void acquirep(M mp, P pp) {
+        if (mp.p != null) throw new IllegalStateException("acquirep: already in go");
+        if (pp.m != null || pp.status != P._Pidle) {
+            throw new IllegalStateException("acquirep: invalid p state: " + pp + " m=" + pp.m);
+        }
+        mp.p = pp;
+        pp.m = mp;
+        pp.status = P._Prunning;
+    }
+
+    /** Disassociates the current M from its P. Go: releasep. */
+    static P releasep(M mp) {
+        P pp = mp.p;
+        if (pp == null || pp.m != mp || pp.status != P._Prunning) {
+            throw new IllegalStateException("releasep: invalid arg: " + pp + " m=" + (pp == null ? null : pp.m));
+        }
+        mp.p = null;
+        pp.m = null;
+        pp.status = P._Pidle;
+        return pp;
+    }
+
+    /**
+     * Stops the current M for stop-the-world. Returns false if the M must exit. Go: gcstopm.
+     */
+    static boolean gcstopm(M mp) {
+        Sched sched = mp.sched;
+        if (mp.spinning) {
+            mp.spinning = false;
+            if (sched.nmspinning.decrementAndGet() < 0) {
+                throw new IllegalStateException("gcstopm: negative nmspinning");
+            }
+        }
+        P pp = releasep(mp);
+        sched.lock.lock();
+        try {
+            pp.status = P._Pgcstop;
+            sched.stopwait--;
+            if (sched.stopwait == 0) sched.stopnote.signalAll();
+        } finally {
+            sched.lock.unlock();
+        }
+        return stopm(mp);
+    }
+}

@@ -1,0 +1,464 @@
+package dev.gort.runtime;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.gort.GoroutinePanicException;
+import dev.gort.PanicPolicy;
+
+/**
+ * One runtime instance: Go's global {@code sched} (schedt) together with allp, allm and allgs.
+ * Several may live in one JVM. The scheduler's algorithms are in {@link Proc}; this class holds
+ * the shared state and the small helpers that Go keeps next to it: the global run queue, the
+ * idle P and M lists, M id reservation, and the runtime's lifecycle.
+ *
+ * <p>Locking: {@link #lock} is Go's sched.lock. It is taken by Ms on their scheduler and by
+ * goroutine code only inside the JDK's executor call (where the JDK pins the virtual thread,
+ * so a contended lock blocks the carrier, as Go's lock blocks the M). Fields marked "sched
+ * lock held" are written under it; counters read without it are advisory, as in Go.
+ */
+public final class Sched {
+    /** Go's _MaxGomaxprocs is 1024 in 1.16's fixed-size arrays; gort takes the same bound. */
+    public static final int MAX_GOMAXPROCS = 1024;
+    /** Go's default maxmcount. */
+    public static final int DEFAULT_MAX_THREADS = 10_000;
+
+    /** Validated configuration. */
+    public record Config(String name, int gomaxprocs, int maxThreads, int runqCapacity,
+                         PanicPolicy panicPolicy, PrintStream panicOutput, Clock clock) {
+        public Config {
+            if (name == null || name.isBlank()) throw new IllegalArgumentException("gort: runtime name must not be empty");
+            checkGomaxprocs(gomaxprocs);
+            if (maxThreads < 1 || maxThreads > 1_000_000) {
+                throw new IllegalArgumentException("gort: maxThreads must be between 1 and 1000000, got " + maxThreads);
+            }
+            if (runqCapacity < 2 || runqCapacity > (1 << 16) || Integer.bitCount(runqCapacity) != 1) {
+                throw new IllegalArgumentException("gort: run queue capacity must be a power of two in [2, 65536], got " + runqCapacity);
+            }
+            if (panicPolicy == null) throw new IllegalArgumentException("gort: panicPolicy must not be null");
+            if (panicOutput == null) throw new IllegalArgumentException("gort: panicOutput must not be null");
+            if (clock == null) throw new IllegalArgumentException("gort: clock must not be null");
+        }
+    }
+
+    /** The runtime clock (ns); one source so that sysmon and timers can run on synthetic time. */
+    @FunctionalInterface
+    public interface Clock {
+        long nanotime();
+
+        Clock SYSTEM = System::nanoTime;
+    }
+
+    static void checkGomaxprocs(int n) {
+        if (n < 1 || n > MAX_GOMAXPROCS) {
+            throw new IllegalArgumentException("gort: GOMAXPROCS must be between 1 and " + MAX_GOMAXPROCS + ", got " + n);
+        }
+    }
+
+    final Config config;
+    final Clock clock;
+    /** Go: sched.lock. */
+    final ReentrantLock lock = new ReentrantLock();
+    /** Serialises stop-the-world. Go: worldsema. */
+    final ReentrantLock worldsema = new ReentrantLock();
+    /** Numbers coprime to gomaxprocs, for random steal order. Go: stealOrder. */
+    volatile int[] stealCoprimes = {1};
+
+    // ---- global run queue (sched lock held) ----
+    private G runqhead;
+    private G runqtail;
+    /** Read without the lock as a hint. Go: sched.runqsize. */
+    volatile int runqsize;
+
+    // ---- idle Ms and M accounting (sched lock held) ----
+    private M midle;
+    /** Idle Ms waiting for work. Go: sched.nmidle. */
+    volatile int nmidle;
+    /** Ms that are system threads (sysmon), not counted by checkdead. Go: sched.nmsys. */
+    int nmsys;
+    /** Number of M ids handed out; the next id. Go: sched.mnext. */
+    long mnext;
+    /** Ms that have exited. Go: sched.nmfreed. */
+    long nmfreed;
+    /** Every M that has started and not exited. Go: allm. */
+    final List<M> allm = new ArrayList<>();
+
+    // ---- idle Ps (sched lock held) ----
+    private P pidle;
+    /** Go: sched.npidle (atomic). */
+    final AtomicInteger npidle = new AtomicInteger();
+    /** Ms spinning in findrunnable. Go: sched.nmspinning. */
+    final AtomicInteger nmspinning = new AtomicInteger();
+
+    /** Every P, index = id; replaced (never mutated) by procresize. Go: allp. */
+    volatile P[] allp = new P[0];
+    /** Go: gomaxprocs. */
+    volatile int gomaxprocs;
+
+    // ---- goroutines ----
+    /** Every live goroutine. Go: allgs. */
+    final Set<G> allgs = ConcurrentHashMap.newKeySet();
+    final AtomicLong goidgen = new AtomicLong();
+    final AtomicInteger ngoroutines = new AtomicInteger();
+
+    // ---- stop the world (sched lock held) ----
+    /** A stop-the-world is in progress; Ms give up their Ps. Go: sched.gcwaiting. */
+    volatile boolean gcwaiting;
+    /** Ps still to stop. Go: sched.stopwait. */
+    int stopwait;
+    /** Woken when stopwait reaches 0. Go: sched.stopnote. */
+    final java.util.concurrent.locks.Condition stopnote = lock.newCondition();
+
+    // ---- lifecycle ----
+    static final int RUNNING = 0, CLOSING = 1, TERMINATED = 2;
+    volatile int state = RUNNING;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    /** Pending run(main) futures, failed together on a crash. */
+    final Set<CompletableFuture<?>> runs = ConcurrentHashMap.newKeySet();
+    /** The panic or fatal error that ended the runtime, if any. */
+    volatile RuntimeException failure;
+
+    // ---- counters (advisory) ----
+    final AtomicLong ngosched = new AtomicLong();
+    final AtomicLong npreempt = new AtomicLong();
+    final AtomicLong nstw = new AtomicLong();
+    final AtomicLong nadopted = new AtomicLong();
+    final AtomicLong nstaleentries = new AtomicLong();
+
+    public Sched(Config config) {
+        JdkHooks.check();
+        this.config = config;
+        this.clock = config.clock();
+        // Go: schedinit → procresize(procs).
+        lock.lock();
+        try {
+            Procresize.procresize(this, config.gomaxprocs());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------
+    // Global run queue. Go: proc.go globrunqput, globrunqputhead, globrunqputbatch, globrunqget.
+
+    /** Puts gp at the tail of the global queue. Sched lock held. Go: globrunqput. */
+    void globrunqput(G gp) {
+        gp.schedlink = null;
+        if (runqtail != null) runqtail.schedlink = gp; else runqhead = gp;
+        runqtail = gp;
+        runqsize++;
+    }
+
+    /** Puts gp at the head of the global queue. Sched lock held. Go: globrunqputhead. */
+    void globrunqputhead(G gp) {
+        gp.schedlink = runqhead;
+        runqhead = gp;
+        if (runqtail == null) runqtail = gp;
+        runqsize++;
+    }
+
+    /** Puts a linked batch at the tail. Sched lock held. Go: globrunqputbatch. */
+    void globrunqputbatch(G first) {
+        if (first == null) return;
+        int n = 0;
+        G last = first;
+        for (G g = first; g != null; g = g.schedlink) {
+            n++;
+            last = g;
+        }
+        if (runqtail != null) runqtail.schedlink = first; else runqhead = first;
+        runqtail = last;
+        runqsize += n;
+    }
+
+    /**
+     * Takes a batch from the global queue: returns one G and moves the rest to pp's local queue.
+     * Sched lock held; pp owned by the caller. Go: globrunqget.
+     */
+    G globrunqget(P pp, int max) {
+        int size = runqsize;
+        if (size == 0) return null;
+        int n = Math.min(size, size / gomaxprocs + 1);
+        if (max > 0 && n > max) n = max;
+        if (n > pp.runq.capacity() / 2) n = pp.runq.capacity() / 2;
+        runqsize = size - n;
+        G gp = runqpop();
+        n--;
+        for (; n > 0; n--) {
+            G g1 = runqpop();
+            G overflow = pp.runq.put(g1, false);
+            if (overflow != null) globrunqputbatch(overflow); // cannot happen: at most half is taken
+        }
+        return gp;
+    }
+
+    private G runqpop() {
+        G gp = runqhead;
+        runqhead = gp.schedlink;
+        if (runqhead == null) runqtail = null;
+        gp.schedlink = null;
+        return gp;
+    }
+
+    /** Snapshot of the global queue length for traces. */
+    int globalRunqSize() {
+        return runqsize;
+    }
+
+    // ------------------------------------------------------------------------------------
+    // Idle P and M lists. Go: proc.go pidleput, pidleget, mput, mget.
+
+    /** Puts pp on the idle list. Sched lock held. Go: pidleput. */
+    void pidleput(P pp) {
+        if (!pp.runq.isEmpty()) {
+            throw new IllegalStateException("pidleput: P has non-empty run queue");
+        }
+        pp.status = P._Pidle;
+        pp.link = pidle;
+        pidle = pp;
+        npidle.incrementAndGet();
+    }
+
+    /** Takes a P from the idle list, or null. Sched lock held. Go: pidleget. */
+    P pidleget() {
+        P pp = pidle;
+        if (pp != null) {
+            pidle = pp.link;
+            pp.link = null;
+            npidle.decrementAndGet();
+        }
+        return pp;
+    }
+
+    /** Puts mp on the idle M list. Sched lock held. Go: mput. */
+    void mput(M mp) {
+        mp.schedlink = midle;
+        midle = mp;
+        nmidle++;
+    }
+
+    /** Takes an idle M, or null. Sched lock held. Go: mget. */
+    M mget() {
+        M mp = midle;
+        if (mp != null) {
+            midle = mp.schedlink;
+            mp.schedlink = null;
+            nmidle--;
+        }
+        return mp;
+    }
+
+    /** Ms that exist now (started and not exited). Go: mcount. */
+    int mcount() {
+        return (int) (mnext - nmfreed);
+    }
+
+    /**
+     * Reserves an M id, failing clearly past maxThreads. Sched lock held.
+     * Go: mReserveID + checkmcount ("thread exhaustion").
+     */
+    long mReserveID() {
+        if (mcount() >= config.maxThreads()) {
+            throw new dev.gort.ThreadExhaustionException(config.maxThreads());
+        }
+        return mnext++;
+    }
+
+    // ------------------------------------------------------------------------------------
+    // Goroutine creation helpers.
+
+    long newGoid() {
+        return goidgen.incrementAndGet();
+    }
+
+    /** Makes a goroutine of a virtual thread created inside goroutine parent (it inherited parent's G as scheduler). */
+    G adopt(G parent, Runnable runContinuation) {
+        G gp = new G(this, newGoid(), parent.goid, null, false);
+        gp.thread = JdkHooks.threadOfContinuationTask(runContinuation);
+        if (gp.thread == null) {
+            throw new IllegalStateException("gort: cannot adopt a virtual thread created inside goroutine "
+                    + parent.goid + " (unrecognised JDK shape)");
+        }
+        gp.runContinuation = runContinuation;
+        gp.adoptedBy = parent;
+        allgs.add(gp);
+        ngoroutines.incrementAndGet();
+        nadopted.incrementAndGet();
+        return gp;
+    }
+
+    // ------------------------------------------------------------------------------------
+    // Panics and fatal errors.
+
+    /**
+     * An uncaught exception ended goroutine gp. Runs on gp itself, before its thread ends.
+     * Go: gopanic → fatalpanic (gort's policy decides whether the runtime goes down).
+     */
+    void gopanic(G gp, Throwable t) {
+        PanicPolicy policy = config.panicPolicy();
+        if (policy == PanicPolicy.CRASH && failure != null) return; // already going down: report once
+        Panic.printReport(config.panicOutput(), gp, t);
+        switch (policy) {
+            case REPORT -> { }
+            case EXIT -> {
+                config.panicOutput().flush();
+                Runtime.getRuntime().halt(2);
+            }
+            case CRASH -> fatal(new GoroutinePanicException(gp.goid, t));
+        }
+    }
+
+    /** Ends the runtime with an error: every pending run throws it; the runtime shuts down. */
+    void fatal(RuntimeException e) {
+        synchronized (this) {
+            if (failure != null) return;
+            failure = e;
+        }
+        for (CompletableFuture<?> f : runs) {
+            f.completeExceptionally(e);
+        }
+        shutdownNow();
+    }
+
+    // ------------------------------------------------------------------------------------
+    // Lifecycle.
+
+    boolean isShutdown() {
+        return state != RUNNING;
+    }
+
+    /** 0 running, 1 closing, 2 terminated. */
+    public int state() {
+        return state;
+    }
+
+    /** Stops accepting goroutines; the runtime ends when the last goroutine does. */
+    public void shutdown() {
+        lock.lock();
+        try {
+            if (state == RUNNING) state = CLOSING;
+            if (state == CLOSING && ngoroutines.get() == 0) terminateLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** shutdown(), then interrupts every live goroutine so that blocked ones unwind. */
+    public void shutdownNow() {
+        shutdown();
+        for (G gp : allgs) {
+            Thread t = gp.thread;
+            if (t != null) t.interrupt();
+        }
+    }
+
+    /** Called by goexit0 when a goroutine ends. */
+    void goroutineEnded() {
+        if (ngoroutines.decrementAndGet() == 0 && state == CLOSING) {
+            lock.lock();
+            try {
+                if (state == CLOSING && ngoroutines.get() == 0) terminateLocked();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Every goroutine has ended after shutdown: wake every M so that each exits. Sched lock held. */
+    private void terminateLocked() {
+        state = TERMINATED;
+        for (M mp : allm) {
+            mp.exiting = true;
+            mp.notewakeup();
+        }
+        if (mcount() == 0) terminated.countDown();
+    }
+
+    /** An M has exited. Sched lock held. Go: mexit. */
+    void mexited(M mp) {
+        allm.remove(mp);
+        nmfreed++;
+        if (state == TERMINATED && mcount() == 0) terminated.countDown();
+    }
+
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
+    }
+
+    public boolean isTerminated() {
+        return terminated.getCount() == 0;
+    }
+
+    // ------------------------------------------------------------------------------------
+    // Introspection (advisory snapshots).
+
+    public int numGoroutine() {
+        return ngoroutines.get();
+    }
+
+    public int gomaxprocs() {
+        return gomaxprocs;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public RuntimeException failure() {
+        return failure;
+    }
+
+    /** Threads (Ms) of this runtime now alive. */
+    public List<Thread> threads() {
+        lock.lock();
+        try {
+            return new ArrayList<>(allm);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A one-line summary in the spirit of Go's SCHED line. */
+    public String summary() {
+        P[] ps = allp;
+        StringBuilder sb = new StringBuilder();
+        sb.append("gomaxprocs=").append(gomaxprocs)
+                .append(" idleprocs=").append(npidle.get())
+                .append(" threads=").append(mcount())
+                .append(" spinningthreads=").append(nmspinning.get())
+                .append(" idlethreads=").append(nmidle)
+                .append(" runqueue=").append(runqsize).append(" [");
+        for (int i = 0; i < ps.length; i++) {
+            if (i > 0) sb.append(' ');
+            sb.append(ps[i].runq.size());
+        }
+        return sb.append(']').toString();
+    }
+
+    /** Per-P counters: schedtick, executed, stolen. */
+    public long[][] perPCounters() {
+        P[] ps = allp;
+        long[][] r = new long[ps.length][];
+        for (int i = 0; i < ps.length; i++) {
+            r[i] = new long[]{ps[i].schedtick, ps[i].nexecute, ps[i].nsteal};
+        }
+        return r;
+    }
+
+    public long goschedCount() {
+        return ngosched.get();
+    }
+
+    public long stopTheWorldCount() {
+        return nstw.get();
+    }
+}
