@@ -71,6 +71,35 @@ public final class JdkHooks {
         FAILURE = failure;
     }
 
+    private static volatile boolean jdkThreadsInitialised;
+
+    /**
+     * Starts the JDK's own lazily created virtual threads from a platform thread, once per JVM.
+     * A virtual thread created without a scheduler inherits its creator's: in JDK 25's default
+     * poller mode the I/O SubPoller threads are virtual threads made on the first blocking
+     * socket call, so if that call came from a goroutine they would become goroutines of that
+     * runtime, and every virtual thread's socket I/O in the JVM would stop when it shuts down.
+     */
+    static void initJdkThreads() {
+        if (jdkThreadsInitialised) return;
+        synchronized (JdkHooks.class) {
+            if (jdkThreadsInitialised) return;
+            Thread t = Thread.ofPlatform().daemon(true).name("gort-init").start(() -> {
+                try {
+                    Class.forName("sun.nio.ch.Poller", true, ClassLoader.getPlatformClassLoader());
+                } catch (Throwable ignored) {
+                    // another JDK without this class: nothing to pre-start
+                }
+            });
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            jdkThreadsInitialised = true;
+        }
+    }
+
     /** Throws a clear error when the hook is missing or closed; called when a runtime starts. */
     public static void check() {
         if (FAILURE != null) {

@@ -35,6 +35,29 @@ final class Panic {
         }
     }
 
+    /**
+     * Go's goroutine header: {@code goroutine 7 [chan receive]:}, with the wait time when a
+     * waiting goroutine has waited a minute or more ({@code [select, 3 minutes]}), and in
+     * gort also the exact wait in ms for shorter waits.
+     */
+    static String header(G gp, long now) {
+        int st = gp.status();
+        String state;
+        if (st == G._Gwaiting) {
+            WaitReason why = gp.waitreason;
+            state = why == WaitReason.JAVA_BLOCKED && gp.thread != null
+                    ? "java " + gp.thread.getState().toString().toLowerCase(java.util.Locale.ROOT)
+                    : why.toString();
+            long waited = now - gp.waitsince;
+            long minutes = waited / 60_000_000_000L;
+            if (minutes >= 1) state += ", " + minutes + (minutes == 1 ? " minute" : " minutes");
+            else state += ", " + (waited / 1_000_000) + " ms";
+        } else {
+            state = G.statusName(st);
+        }
+        return "goroutine " + gp.goid + " [" + state + "]:";
+    }
+
     /** Rethrows t without wrapping, checked or not. */
     @SuppressWarnings("unchecked")
     static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {

@@ -127,8 +127,14 @@ public final class Proc {
                     goschedImpl(sched, gp);
                     return;
                 }
-                // A goroutine of ours (or our scheduler) readied gp: runnext of our P.
+                // A goroutine of ours (or our scheduler) readied gp: runnext of our P. Safe
+                // because the JDK pins a virtual thread inside the executor call: the carrier,
+                // and so the P, cannot change under us (docs/DESIGN.md).
                 G overflow = pp.runq.put(gp, true);
+                if (Sched.DEBUG_CHECKS && (M.current() != mp || mp.p != pp)) {
+                    throw new IllegalStateException("gort: runqput moved carriers midway (" + mp.getName()
+                            + " -> " + M.current() + ")");
+                }
                 if (overflow != null) {
                     sched.lock.lock();
                     try {

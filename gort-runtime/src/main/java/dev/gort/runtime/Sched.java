@@ -58,6 +58,12 @@ public final class Sched {
         Clock SYSTEM = System::nanoTime;
     }
 
+    /**
+     * Debug-check mode (-Dgort.debugchecks=true, on in tests): runtime code inside goroutines
+     * verifies that it did not move to another carrier while it used its P.
+     */
+    static final boolean DEBUG_CHECKS = Boolean.getBoolean("gort.debugchecks");
+
     static void checkGomaxprocs(int n) {
         if (n < 1 || n > MAX_GOMAXPROCS) {
             throw new IllegalArgumentException("gort: GOMAXPROCS must be between 1 and " + MAX_GOMAXPROCS + ", got " + n);
@@ -136,6 +142,7 @@ public final class Sched {
 
     public Sched(Config config) {
         JdkHooks.check();
+        JdkHooks.initJdkThreads();
         this.config = config;
         this.clock = config.clock();
         // Go: schedinit → procresize(procs).
@@ -425,6 +432,72 @@ public final class Sched {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Checks the scheduler's invariants and returns what is broken (empty when sound). Meant
+     * for a quiescent runtime (tests call it after their goroutines have finished): the idle P
+     * list matches npidle, every P is idle or owned by the M that says it holds it, nmspinning
+     * is not negative, the global queue's length matches runqsize.
+     */
+    public List<String> checkInvariants() {
+        List<String> bad = new ArrayList<>();
+        lock.lock();
+        try {
+            int idle = 0;
+            java.util.Set<P> idleSet = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (P pp = pidle; pp != null; pp = pp.link) {
+                idle++;
+                if (!idleSet.add(pp)) {
+                    bad.add("idle P list has a cycle at " + pp);
+                    break;
+                }
+                if (pp.status != P._Pidle) bad.add("idle list holds " + pp);
+                if (pp.m != null) bad.add("idle " + pp + " has m " + pp.m.getName());
+                if (!pp.runq.isEmpty()) bad.add("idle " + pp + " has queued work");
+            }
+            if (idle != npidle.get()) bad.add("npidle=" + npidle.get() + " but idle list has " + idle);
+            for (P pp : allp) {
+                M mp = pp.m;
+                if (pp.status == P._Prunning && (mp == null || mp.p != pp)) {
+                    bad.add(pp + " running but its m does not hold it: " + mp);
+                }
+                if (pp.status == P._Pidle && !idleSet.contains(pp) && pp.m == null && gcwaiting) {
+                    bad.add(pp + " idle but not on the idle list");
+                }
+            }
+            if (nmspinning.get() < 0) bad.add("nmspinning=" + nmspinning.get());
+            int n = 0;
+            for (G g = runqhead; g != null && n <= runqsize + 1; g = g.schedlink) n++;
+            if (n != runqsize) bad.add("global runq has " + n + " but runqsize=" + runqsize);
+            int midleCount = 0;
+            for (M mp = midle; mp != null && midleCount <= nmidle + 1; mp = mp.schedlink) midleCount++;
+            if (midleCount != nmidle) bad.add("idle M list has " + midleCount + " but nmidle=" + nmidle);
+            if (mcount() < 0) bad.add("mcount=" + mcount());
+        } finally {
+            lock.unlock();
+        }
+        return bad;
+    }
+
+    /**
+     * Every live goroutine with its state, wait reason and time, and stack, in Go's format:
+     * {@code goroutine 7 [chan receive, 2 minutes]:}. Go: tracebackothers.
+     */
+    public String goroutineDump() {
+        StringBuilder sb = new StringBuilder();
+        long now = clock.nanotime();
+        java.util.List<G> gs = new java.util.ArrayList<>(allgs);
+        gs.sort(java.util.Comparator.comparingLong(g -> g.goid));
+        for (G gp : gs) {
+            sb.append(Panic.header(gp, now)).append('\n');
+            Thread t = gp.thread;
+            if (t != null) {
+                for (StackTraceElement e : t.getStackTrace()) sb.append('\t').append(e).append('\n');
+            }
+            sb.append(gp.parentGoid == 0 ? "created outside gort" : "created by goroutine " + gp.parentGoid).append("\n\n");
+        }
+        return sb.toString();
     }
 
     /** A one-line summary in the spirit of Go's SCHED line. */
