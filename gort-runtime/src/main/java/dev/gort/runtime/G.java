@@ -95,6 +95,9 @@ public final class G implements Executor, Runnable {
     /** True for a goroutine started by run(main). */
     final boolean isMain;
 
+    /** Links in {@link AllGs}; guarded by its stripe lock. */
+    G allgPrev, allgNext;
+    boolean inAllgs;
     /** For an adopted virtual thread: the G whose executor the JDK calls for it. */
     G adoptedBy;
     /** Virtual threads created inside this goroutine inherit this G as their scheduler. */

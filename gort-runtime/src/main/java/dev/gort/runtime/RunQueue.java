@@ -99,6 +99,9 @@ final class RunQueue {
         if (!HEAD.compareAndSet(this, h, h + n)) {
             return null; // consumers took some: retry
         }
+        for (int i = 0; i < n; i++) {
+            SLOT.setRelease(ring, (h + i) & mask, null); // do not keep finished Gs reachable
+        }
         batch[n] = gp;
         for (int i = 0; i < n; i++) {
             batch[i].schedlink = batch[i + 1];
@@ -124,7 +127,13 @@ final class RunQueue {
             int t = tail;
             if (t == h) return null;
             G gp = (G) SLOT.getAcquire(ring, h & mask);
-            if (HEAD.compareAndSet(this, h, h + 1)) return gp;
+            if (HEAD.compareAndSet(this, h, h + 1)) {
+                // The slot is ours now; clear it so the ring does not keep the G reachable
+                // after it ends (Go's ring holds guintptrs, which the GC does not trace). Only
+                // the owner writes slots, and it is the owner running here.
+                SLOT.setRelease(ring, h & mask, null);
+                return gp;
+            }
         }
     }
 
@@ -164,7 +173,13 @@ final class RunQueue {
             for (int i = 0; i < n; i++) {
                 batch[(batchHead + i) & bmask] = (G) SLOT.getAcquire(ring, (h + i) & mask);
             }
-            if (HEAD.compareAndSet(this, h, h + n)) return n;
+            if (HEAD.compareAndSet(this, h, h + n)) {
+                // Clear the stolen slots unless the owner has already reused them.
+                for (int i = 0; i < n; i++) {
+                    SLOT.compareAndSet(ring, (h + i) & mask, batch[(batchHead + i) & bmask], null);
+                }
+                return n;
+            }
         }
     }
 
@@ -178,6 +193,7 @@ final class RunQueue {
         if (n == 0) return null;
         n--;
         G gp = (G) SLOT.getAcquire(ring, (t + n) & mask);
+        SLOT.setRelease(ring, (t + n) & mask, null); // past our tail: unpublished, ours to clear
         if (n == 0) return gp;
         int h = (int) HEAD.getAcquire(this);
         if (t - h + n >= ring.length) {

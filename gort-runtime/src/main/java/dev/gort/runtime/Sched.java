@@ -112,7 +112,7 @@ public final class Sched {
 
     // ---- goroutines ----
     /** Every live goroutine. Go: allgs. */
-    final Set<G> allgs = ConcurrentHashMap.newKeySet();
+    final AllGs allgs = new AllGs();
     final AtomicLong goidgen = new AtomicLong();
     final AtomicInteger ngoroutines = new AtomicInteger();
 
@@ -362,7 +362,7 @@ public final class Sched {
     /** shutdown(), then interrupts every live goroutine so that blocked ones unwind. */
     public void shutdownNow() {
         shutdown();
-        for (G gp : allgs) {
+        for (G gp : allgs.snapshot()) {
             Thread t = gp.thread;
             if (t != null) t.interrupt();
         }
@@ -487,7 +487,7 @@ public final class Sched {
     public String goroutineDump() {
         StringBuilder sb = new StringBuilder();
         long now = clock.nanotime();
-        java.util.List<G> gs = new java.util.ArrayList<>(allgs);
+        java.util.List<G> gs = allgs.snapshot();
         gs.sort(java.util.Comparator.comparingLong(g -> g.goid));
         for (G gp : gs) {
             sb.append(Panic.header(gp, now)).append('\n');

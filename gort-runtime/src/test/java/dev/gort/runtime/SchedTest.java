@@ -139,4 +139,29 @@ class SchedTest {
             s.shutdown();
         }
     }
+
+    @Test
+    void consumedRingSlotsDoNotKeepGoroutinesReachable() throws Exception {
+        RunQueue q = new RunQueue(8);
+        RunQueue thief = new RunQueue(8);
+        java.lang.ref.WeakReference<G> viaGet = put(q, 1);
+        boolean[] inh = new boolean[1];
+        assertNotNull(q.get(inh));
+        java.lang.ref.WeakReference<G> viaSteal = put(q, 2);
+        put(q, 3);
+        assertNotNull(thief.steal(q, false, false)); // takes 2 (half of 2, rounded up = 1)
+        assertNotNull(q.get(inh));                     // 3
+        for (int i = 0; i < 20 && (viaGet.get() != null || viaSteal.get() != null); i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertNull(viaGet.get(), "a G taken by get is still reachable from the ring");
+        assertNull(viaSteal.get(), "a G taken by steal is still reachable from a ring");
+    }
+
+    private static java.lang.ref.WeakReference<G> put(RunQueue q, long id) {
+        G gp = g(id);
+        assertNull(q.put(gp, false));
+        return new java.lang.ref.WeakReference<>(gp);
+    }
 }

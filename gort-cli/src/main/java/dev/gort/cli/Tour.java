@@ -1,0 +1,292 @@
+package dev.gort.cli;
+
+import dev.gort.Gort;
+import dev.gort.GortRuntime;
+import dev.gort.WaitGroup;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code gort tour}: short scenarios that each show one part of the scheduler at work, with the
+ * scheduler's own counters, and a summary table at the end.
+ */
+final class Tour {
+    private final PrintStream out;
+    private final List<String[]> summary = new ArrayList<>();
+    private final Map<String, Scenario> scenarios = new LinkedHashMap<>();
+
+    interface Scenario {
+        void run() throws Exception;
+    }
+
+    Tour(PrintStream out) {
+        this.out = out;
+        scenarios.put("spawn", this::spawn);
+        scenarios.put("parallel", this::parallel);
+        scenarios.put("steal", this::steal);
+        scenarios.put("gosched", this::gosched);
+        scenarios.put("blocking", this::blocking);
+        scenarios.put("gomaxprocs", this::gomaxprocs);
+    }
+
+    int run(String[] names) throws Exception {
+        if (names.length == 1 && names[0].equals("--list")) {
+            scenarios.keySet().forEach(out::println);
+            return 0;
+        }
+        List<String> chosen = names.length == 0 ? new ArrayList<>(scenarios.keySet()) : Arrays.asList(names);
+        for (String n : chosen) {
+            if (!scenarios.containsKey(n)) {
+                out.println("gort tour: no scenario \"" + n + "\"; try: " + String.join(", ", scenarios.keySet()));
+                return 2;
+            }
+        }
+        out.println("gort tour: " + Runtime.getRuntime().availableProcessors() + " cores, "
+                + System.getProperty("java.vm.name") + " " + Runtime.version());
+        for (String n : chosen) scenarios.get(n).run();
+        printSummary();
+        return 0;
+    }
+
+    private void header(String title, String what) {
+        out.println();
+        out.println("== " + title + " ==");
+        out.println(what);
+    }
+
+    private void sched(GortRuntime rt, String when) {
+        out.printf("  SCHED %-10s %s%n", when + ":", rt.schedSummary());
+    }
+
+    private void result(String scenario, String shows, String measured) {
+        out.println("  -> " + measured);
+        summary.add(new String[]{scenario, shows, measured});
+    }
+
+    private void printSummary() {
+        out.println();
+        out.println("== summary ==");
+        int w0 = "scenario".length(), w1 = "what it shows".length();
+        for (String[] r : summary) {
+            w0 = Math.max(w0, r[0].length());
+            w1 = Math.max(w1, r[1].length());
+        }
+        String fmt = "%-" + w0 + "s | %-" + w1 + "s | %s%n";
+        out.printf(fmt, "scenario", "what it shows", "measured");
+        out.println("-".repeat(w0) + "-+-" + "-".repeat(w1) + "-+-" + "-".repeat(30));
+        for (String[] r : summary) out.printf(fmt, r[0], r[1], r[2]);
+    }
+
+    // ---------------------------------------------------------------------------------------
+
+    private void spawn() throws Exception {
+        header("spawn: goroutines are cheap",
+                "1,000,000 goroutines started from a goroutine and joined with a WaitGroup, then the same\n"
+                        + "with JDK virtual threads on the JDK's default scheduler.");
+        int n = 1_000_000;
+        try (GortRuntime rt = GortRuntime.builder().gomaxprocs(2).build()) {
+            long gortNs = rt.run(() -> spawnJoin(n, true)); // warm-up round
+            gortNs = rt.run(() -> spawnJoin(n, true));
+            sched(rt, "after");
+            long jdkNs = spawnJoin(n, false);
+            jdkNs = spawnJoin(n, false);
+            out.printf("  gort: %d ns per goroutine, on %d threads (Ms)%n", gortNs / n, rt.threads().size());
+            out.printf("  JDK : %d ns per virtual thread%n", jdkNs / n);
+            result("spawn", "1M goroutines, spawn + join", String.format("gort %d ns, JDK %d ns each", gortNs / n, jdkNs / n));
+        }
+    }
+
+    private static long spawnJoin(int n, boolean gort) throws InterruptedException {
+        WaitGroup wg = new WaitGroup();
+        wg.add(n);
+        AtomicLong sum = new AtomicLong();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            Runnable task = () -> {
+                sum.addAndGet(k);
+                wg.done();
+            };
+            if (gort) Gort.go(task); else Thread.startVirtualThread(task);
+        }
+        wg.await();
+        long t = System.nanoTime() - t0;
+        if (sum.get() != (long) n * (n - 1) / 2) throw new AssertionError("lost goroutines");
+        return t;
+    }
+
+    private void parallel() throws Exception {
+        header("parallel: GOMAXPROCS goroutines run at the same time",
+                "Two goroutines each burn the same CPU work; with GOMAXPROCS=1 they share one P, with 2\n"
+                        + "they run on two Ms at once (wall time halves on 2 cores).");
+        long[] wall = new long[3];
+        for (int procs = 1; procs <= 2; procs++) {
+            try (GortRuntime rt = GortRuntime.builder().gomaxprocs(procs).build()) {
+                rt.run(() -> burnPair(40_000_000)); // warm-up
+                long t0 = System.nanoTime();
+                rt.run(() -> burnPair(200_000_000));
+                wall[procs] = System.nanoTime() - t0;
+                out.printf("  GOMAXPROCS=%d: %d ms%n", procs, wall[procs] / 1_000_000);
+            }
+        }
+        result("parallel", "2 CPU-bound goroutines, P=1 vs P=2",
+                String.format("%d ms vs %d ms (x%.2f)", wall[1] / 1_000_000, wall[2] / 1_000_000, (double) wall[1] / wall[2]));
+    }
+
+    private static Object burnPair(long iterations) throws InterruptedException {
+        WaitGroup wg = new WaitGroup();
+        wg.add(2);
+        for (int g = 0; g < 2; g++) {
+            Gort.go(() -> {
+                long x = 88172645463325252L;
+                for (long i = 0; i < iterations; i++) {
+                    x ^= x << 13;
+                    x ^= x >>> 7;
+                    x ^= x << 17;
+                    if ((i & 0xffff) == 0) Gort.checkpoint();
+                }
+                if (x == 0) System.out.print("");
+                wg.done();
+            });
+        }
+        wg.await();
+        return null;
+    }
+
+    private void steal() throws Exception {
+        header("steal: idle processors steal half of a busy one's queue",
+                "One goroutine starts 400 CPU-bound goroutines; they all land on its own P's run queue.\n"
+                        + "The other P finds it empty-handed, steals half, and both Ps work.");
+        try (GortRuntime rt = GortRuntime.builder().gomaxprocs(2).build()) {
+            rt.run(() -> {
+                WaitGroup wg = new WaitGroup();
+                wg.add(400);
+                for (int i = 0; i < 400; i++) {
+                    Gort.go(() -> {
+                        long h = 0;
+                        for (int k = 0; k < 300_000; k++) h = h * 31 + k;
+                        if (h == 42) System.out.print("");
+                        wg.done();
+                    });
+                }
+                wg.await();
+                return null;
+            });
+            long[][] c = rt.perProcessorCounters();
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < c.length; i++) {
+                out.printf("  P%d: schedtick=%d executed=%d stolen=%d%n", i, c[i][0], c[i][1], c[i][2]);
+                sb.append(i == 0 ? "" : ", ").append("P").append(i).append(" ran ").append(c[i][1])
+                        .append(" (stole ").append(c[i][2]).append(")");
+            }
+            result("steal", "work stealing between Ps", sb.toString());
+        }
+    }
+
+    private void gosched() throws Exception {
+        header("gosched: yielding goes to the back of the global queue",
+                "At GOMAXPROCS=1 two goroutines print a letter and call Gort.gosched(); each yield puts the\n"
+                        + "caller behind the other (Go's goschedImpl), so the letters alternate.");
+        try (GortRuntime rt = GortRuntime.builder().gomaxprocs(1).build()) {
+            String s = rt.run(() -> {
+                StringBuffer sb = new StringBuffer();
+                WaitGroup wg = new WaitGroup();
+                wg.add(2);
+                for (String name : new String[]{"a", "b"}) {
+                    Gort.go(() -> {
+                        for (int i = 0; i < 8; i++) {
+                            sb.append(name);
+                            Gort.gosched();
+                        }
+                        wg.done();
+                    });
+                }
+                wg.await();
+                return sb.toString();
+            });
+            out.println("  order: " + s);
+            result("gosched", "Gort.gosched() at GOMAXPROCS=1", "order " + s + ", " + rt.goschedCount() + " yields");
+        }
+    }
+
+    private void blocking() throws Exception {
+        header("blocking: goroutines blocked in JDK calls give their thread back",
+                "10,000 goroutines call Thread.sleep(100 ms) at GOMAXPROCS=2. Each unmounts from its M while\n"
+                        + "it sleeps, so a handful of threads carry them all and the whole batch takes ~100 ms.");
+        try (GortRuntime rt = GortRuntime.builder().gomaxprocs(2).build()) {
+            int n = 10_000;
+            long[] peak = new long[1];
+            long ms = rt.run(() -> {
+                CountDownLatch asleep = new CountDownLatch(n);
+                WaitGroup wg = new WaitGroup();
+                wg.add(n);
+                long t0 = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    Gort.go(() -> {
+                        asleep.countDown();
+                        try {
+                            Thread.sleep(100);
+                        } catch (InterruptedException e) {
+                            throw new RuntimeException(e);
+                        }
+                        wg.done();
+                    });
+                }
+                asleep.await();
+                peak[0] = Gort.numGoroutine();
+                wg.await();
+                return (System.nanoTime() - t0) / 1_000_000;
+            });
+            sched(rt, "after");
+            out.printf("  %d goroutines asleep at once, %d threads, batch took %d ms%n", peak[0], rt.threads().size(), ms);
+            result("blocking", "10k goroutines in Thread.sleep", String.format("%d ms on %d threads", ms, rt.threads().size()));
+        }
+    }
+
+    private void gomaxprocs() throws Exception {
+        header("gomaxprocs: changing the number of processors at run time",
+                "Workers run while GOMAXPROCS goes 2 -> 4 -> 1 -> 3. Each change stops the world (every P\n"
+                        + "parks at a checkpoint), resizes allp, moves the Gs of removed Ps to the global queue,\n"
+                        + "and starts the world again.");
+        try (GortRuntime rt = GortRuntime.builder().gomaxprocs(2).build()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong work = new AtomicLong();
+            List<String> changes = new ArrayList<>();
+            rt.run(() -> {
+                WaitGroup wg = new WaitGroup();
+                wg.add(8);
+                for (int i = 0; i < 8; i++) {
+                    Gort.go(() -> {
+                        for (long k = 0; !stop.get(); k++) {
+                            work.incrementAndGet();
+                            if ((k & 1023) == 0) Gort.gosched();
+                        }
+                        wg.done();
+                    });
+                }
+                for (int n : new int[]{4, 1, 3}) {
+                    Thread.sleep(50);
+                    long t0 = System.nanoTime();
+                    int prev = Gort.gomaxprocs(n);
+                    long us = (System.nanoTime() - t0) / 1000;
+                    String line = prev + "->" + n + " in " + us + " us";
+                    changes.add(line);
+                    out.printf("  GOMAXPROCS %s; SCHED %s%n", line, rt.schedSummary());
+                }
+                Thread.sleep(50);
+                stop.set(true);
+                wg.await();
+                return null;
+            });
+            result("gomaxprocs", "resize while 8 goroutines work", String.join(", ", changes));
+        }
+    }
+}
