@@ -3,5 +3,6 @@
  * {@code --add-opens java.base/java.lang=dev.gort} (or {@code =ALL-UNNAMED} on the class path).
  */
 module dev.gort {
+    requires java.management;
     exports dev.gort;
 }

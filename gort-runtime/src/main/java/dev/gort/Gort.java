@@ -71,6 +71,26 @@ public final class Gort {
         Proc.checkpoint();
     }
 
+    /**
+     * Runs a blocking call as a system call: the goroutine's processor can be handed to another
+     * thread while it blocks (Go's entersyscall / exitsyscall), so other goroutines keep running.
+     * Returns what the call returns, throws what it throws. Outside goroutines it just calls.
+     */
+    public static <T> T syscall(Callable<T> call) throws Exception {
+        java.util.Objects.requireNonNull(call, "gort: syscall(null)");
+        Object token = dev.gort.runtime.Syscall.entersyscall();
+        try {
+            return call.call();
+        } finally {
+            dev.gort.runtime.Syscall.exitsyscall(token);
+        }
+    }
+
+    /** Opens a declared blocking section; see {@link SyscallScope}. */
+    public static SyscallScope enterSyscall() {
+        return new SyscallScope(dev.gort.runtime.Syscall.entersyscall());
+    }
+
     /** Go: runtime.GOMAXPROCS(0). */
     public static int gomaxprocs() {
         return current().gomaxprocs();

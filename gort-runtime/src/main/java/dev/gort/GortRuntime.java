@@ -2,6 +2,7 @@ package dev.gort;
 
 import dev.gort.runtime.Proc;
 import dev.gort.runtime.Sched;
+import dev.gort.runtime.Tunables;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -41,15 +42,12 @@ public final class GortRuntime implements AutoCloseable {
 
     private GortRuntime(Sched sched) {
         this.sched = sched;
-        RUNTIMES.put(sched, this);
+        sched.owner = this;
     }
-
-    private static final java.util.Map<Sched, GortRuntime> RUNTIMES =
-            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     /** The runtime behind a scheduler (for Gort's static methods). */
     static GortRuntime of(Sched sched) {
-        return RUNTIMES.get(sched);
+        return sched.owner instanceof GortRuntime rt ? rt : null;
     }
 
     public static Builder builder() {
@@ -65,8 +63,81 @@ public final class GortRuntime implements AutoCloseable {
         private PanicPolicy panicPolicy = PanicPolicy.CRASH;
         private PrintStream panicOutput = System.err;
         private Sched.Clock clock = Sched.Clock.SYSTEM;
+        private Tunables tunables;
+        private Long forcePreempt, syscallRetake, ignoredPreempt, blockedCarrier, sysmonMin, sysmonMax;
+        private Integer sysmonIdleRounds, maxHandoffThreads, schedtrace;
+        private Boolean scheddetail;
+        private java.io.PrintStream traceOutput;
 
         private Builder() {}
+
+        /** The time slice before sysmon asks a goroutine to yield; Go's forcePreemptNS, 10 ms. */
+        public Builder forcePreempt(Duration d) {
+            this.forcePreempt = d.toNanos();
+            return this;
+        }
+
+        /** How long a P with no other work stays with a syscall before sysmon takes it; Go's 10 ms. */
+        public Builder syscallRetake(Duration d) {
+            this.syscallRetake = d.toNanos();
+            return this;
+        }
+
+        /** How long a goroutine may ignore a preemption request before it loses its P (default forcePreempt). */
+        public Builder ignoredPreemption(Duration d) {
+            this.ignoredPreempt = d.toNanos();
+            return this;
+        }
+
+        /** How long a goroutine runs before sysmon starts checking whether its carrier is blocked (1 ms). */
+        public Builder blockedCarrier(Duration d) {
+            this.blockedCarrier = d.toNanos();
+            return this;
+        }
+
+        /** sysmon's sleep: first (Go's 20 us), longest (10 ms), idle rounds before doubling (50). */
+        public Builder sysmonDelays(Duration min, Duration max, int idleRounds) {
+            this.sysmonMin = min.toNanos();
+            this.sysmonMax = max.toNanos();
+            this.sysmonIdleRounds = idleRounds;
+            return this;
+        }
+
+        /** Cap on threads left with a blocked or runaway goroutine after their P was handed off. */
+        public Builder maxHandoffThreads(int n) {
+            this.maxHandoffThreads = n;
+            return this;
+        }
+
+        /** Print Go's SCHED line every ms milliseconds (0: off), with P/M/G lines if detail. */
+        public Builder schedtrace(int ms, boolean detail) {
+            this.schedtrace = ms;
+            this.scheddetail = detail;
+            return this;
+        }
+
+        /** Where schedtrace lines go (default System.err). */
+        public Builder traceOutput(java.io.PrintStream out) {
+            this.traceOutput = Objects.requireNonNull(out, "traceOutput");
+            return this;
+        }
+
+        private Tunables tunables() {
+            Tunables b = Tunables.fromEnvironment();
+            long fp = forcePreempt != null ? forcePreempt : b.forcePreemptNs();
+            return new Tunables(true,
+                    sysmonMin != null ? sysmonMin : b.sysmonMinDelayNs(),
+                    sysmonMax != null ? sysmonMax : b.sysmonMaxDelayNs(),
+                    sysmonIdleRounds != null ? sysmonIdleRounds : b.sysmonIdleRounds(),
+                    b.deepSleepMaxNs(), fp,
+                    syscallRetake != null ? syscallRetake : b.syscallRetakeNs(),
+                    ignoredPreempt != null ? ignoredPreempt : (forcePreempt != null ? fp : b.ignoredPreemptNs()),
+                    blockedCarrier != null ? blockedCarrier : b.blockedCarrierNs(),
+                    maxHandoffThreads != null ? maxHandoffThreads : b.maxHandoffThreads(),
+                    schedtrace != null ? schedtrace : b.schedtraceMs(),
+                    scheddetail != null ? scheddetail : b.scheddetail(),
+                    traceOutput != null ? traceOutput : b.traceOutput());
+        }
 
         /** A name for traces and errors. */
         public Builder name(String name) {
@@ -111,7 +182,7 @@ public final class GortRuntime implements AutoCloseable {
             int procs = gomaxprocs != null ? gomaxprocs : defaultGomaxprocs();
             int maxm = maxThreads != null ? maxThreads : intSetting("gort.maxthreads", null, Sched.DEFAULT_MAX_THREADS);
             return new GortRuntime(new Sched(new Sched.Config(name, procs, maxm, runqCapacity,
-                    panicPolicy, panicOutput, clock)));
+                    panicPolicy, panicOutput, clock, tunables())));
         }
     }
 
@@ -199,6 +270,16 @@ public final class GortRuntime implements AutoCloseable {
     /** The runtime's platform threads (Ms) now alive. */
     public List<Thread> threads() {
         return sched.threads();
+    }
+
+    /** One schedtrace block now (Go's SCHED line; with detail the P, M and G lines). */
+    public String schedtrace(boolean detail) {
+        return sched.schedtrace(detail);
+    }
+
+    /** Every live goroutine with its state, wait reason and stack, in Go's format. */
+    public String goroutineDump() {
+        return sched.goroutineDump();
     }
 
     /** Go: the count of gosched calls and preemptions that went through goschedImpl. */

@@ -17,6 +17,11 @@ public final class WaitGroup {
     private final AtomicInteger counter = new AtomicInteger();
     /** Waiters of the current round (a Treiber stack); released together when the counter hits 0. */
     private final AtomicReference<Waiter> waiters = new AtomicReference<>();
+    /**
+     * Set once a thread outside gort has used this WaitGroup: it may then release a waiting
+     * goroutine, so deadlock detection does not count that wait as dead.
+     */
+    private volatile boolean usedOutside;
 
     private static final class Waiter {
         final Thread thread = Thread.currentThread();
@@ -31,6 +36,7 @@ public final class WaitGroup {
      */
     public void add(int delta) {
         Proc.checkpoint();
+        if (!usedOutside && !Proc.inGoroutine()) usedOutside = true;
         for (;;) {
             int c = counter.get();
             long v = (long) c + delta;
@@ -65,7 +71,7 @@ public final class WaitGroup {
         } while (!waiters.compareAndSet(head, w));
         // Re-check after publishing: a release that ran before our push did not see us.
         if (counter.get() == 0) return;
-        Proc.setParkingReason(WaitReason.SYNC_WAITGROUP_WAIT);
+        Proc.setParkingReason(WaitReason.SYNC_WAITGROUP_WAIT, usedOutside);
         try {
             while (!w.released && counter.get() != 0) {
                 LockSupport.park(this);

@@ -34,7 +34,8 @@ class ShutdownTest {
         });
         List<Thread> ms = rt.threads();
         assertFalse(ms.isEmpty());
-        for (Thread t : ms) assertTrue(t.getName().startsWith("gort-m"), t.getName());
+        for (Thread t : ms) assertTrue(t.getName().startsWith("gort-m") || t.getName().equals("gort-sysmon"), t.getName());
+        assertEquals(1, ms.stream().filter(t -> t.getName().equals("gort-sysmon")).count(), "one sysmon");
         rt.close();
         assertTrue(rt.isTerminated());
         assertAllDead(ms);

@@ -87,4 +87,33 @@ class SpawnStressTest {
         }
         assertEquals((long) total * (total - 1) / 2, sum.get());
     }
+
+    /**
+     * Regression: goroutines and Ms took the same allgs lock; a goroutine that blocked on it
+     * unmounted, became the lock's next owner, and needed an M while every M waited on that
+     * lock. Many short runtimes, spawning from goroutines and from outside at once.
+     */
+    @Test
+    void noDeadlockBetweenGoroutinesAndMsOnRuntimeLocks() throws Exception {
+        for (int iter = 0; iter < 20 * SCALE; iter++) {
+            int procs = 2 + iter % 3;
+            GortRuntime rt = GortRuntime.builder().gomaxprocs(procs).runqCapacity(iter % 2 == 0 ? 256 : 16).build();
+            int n = 60_000;
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(n);
+            Thread outside = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < n / 3; i++) rt.go(done::countDown);
+            });
+            rt.go(() -> {
+                for (int i = 0; i < n / 3; i++) Gort.go(done::countDown);
+            });
+            rt.go(() -> {
+                for (int i = 0; i < n - 2 * (n / 3); i++) Gort.go(done::countDown);
+            });
+            if (!done.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                fail("stuck at iteration " + iter + ": " + done.getCount() + " left\n" + rt.schedtrace(true));
+            }
+            outside.join();
+            rt.close();
+        }
+    }
 }

@@ -4,7 +4,16 @@ import dev.gort.Gort;
 import dev.gort.GortRuntime;
 import dev.gort.WaitGroup;
 
+import dev.gort.DeadlockException;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -35,6 +44,11 @@ final class Tour {
         scenarios.put("gosched", this::gosched);
         scenarios.put("blocking", this::blocking);
         scenarios.put("gomaxprocs", this::gomaxprocs);
+        scenarios.put("preempt", () -> hogs(true));
+        scenarios.put("runaway", () -> hogs(false));
+        scenarios.put("syscall", () -> fifo(true));
+        scenarios.put("blocked", () -> fifo(false));
+        scenarios.put("deadlock", this::deadlock);
     }
 
     int run(String[] names) throws Exception {
@@ -287,6 +301,181 @@ final class Tour {
                 return null;
             });
             result("gomaxprocs", "resize while 8 goroutines work", String.join(", ", changes));
+        }
+    }
+
+    // ---- sysmon ------------------------------------------------------------------------------
+
+    /** A goroutine that sleeps 1 ms in a loop for millis; returns its delays (us), sorted. */
+    private static List<Long> ticker(long millis) throws InterruptedException {
+        List<Long> d = new ArrayList<>();
+        long end = System.nanoTime() + millis * 1_000_000L;
+        while (System.nanoTime() < end) {
+            long t0 = System.nanoTime();
+            Thread.sleep(1);
+            d.add((System.nanoTime() - t0 - 1_000_000) / 1000);
+        }
+        Collections.sort(d);
+        return d;
+    }
+
+    private static String pct(List<Long> d) {
+        if (d.isEmpty()) return "no ticks at all";
+        return String.format("%d ticks, delay p50 %.2f ms, p99 %.2f ms, max %.2f ms", d.size(),
+                d.get(d.size() / 2) / 1000.0, d.get(Math.min(d.size() - 1, d.size() * 99 / 100)) / 1000.0,
+                d.get(d.size() - 1) / 1000.0);
+    }
+
+    private GortRuntime traced(int procs) {
+        return GortRuntime.builder().gomaxprocs(procs).schedtrace(1000, false).traceOutput(out).build();
+    }
+
+    private void hogs(boolean check) throws Exception {
+        if (check) {
+            header("preempt: sysmon preempts goroutines that run for more than 10 ms",
+                    "GOMAXPROCS=2, four CPU-bound goroutines that call Gort.checkpoint() in their loop, and a\n"
+                            + "goroutine that sleeps 1 ms in a loop. sysmon asks each hog to yield after 10 ms\n"
+                            + "(preemptone); the checkpoint yields it to the global queue (goschedImpl), so the ticker gets\n"
+                            + "the CPU. On JDK virtual threads the ticker would never run again.");
+        } else {
+            header("runaway: loops that never check lose their processor",
+                    "The same, but the hogs' loops have no checkpoint and no call at all. sysmon asks them to\n"
+                            + "yield, they ignore it, and after another 10 ms sysmon hands their P to another thread\n"
+                            + "(runawayhandoffs); the hogs run on without a P, the rest of the runtime keeps going.");
+        }
+        try (GortRuntime rt = traced(2)) {
+            List<Long> d = rt.run(() -> {
+                AtomicBoolean stop = new AtomicBoolean();
+                WaitGroup wg = new WaitGroup();
+                wg.add(4);
+                for (int i = 0; i < 4; i++) {
+                    Gort.go(() -> {
+                        long x = 88172645463325252L;
+                        if (check) {
+                            while (!stop.get()) {
+                                x ^= x << 13;
+                                x ^= x >>> 7;
+                                x ^= x << 17;
+                                Gort.checkpoint();
+                            }
+                        } else {
+                            while (!stop.get()) {
+                                x ^= x << 13;
+                                x ^= x >>> 7;
+                                x ^= x << 17;
+                            }
+                        }
+                        if (x == 0) System.out.print("");
+                        wg.done();
+                    });
+                }
+                List<Long> r = ticker(3000);
+                stop.set(true);
+                wg.await();
+                return r;
+            });
+            sched(rt, "end");
+            result(check ? "preempt" : "runaway", check ? "4 checking hogs + 1 ms ticker, P=2" : "4 non-checking hogs + 1 ms ticker, P=2", pct(d));
+        }
+    }
+
+    private void fifo(boolean declared) throws Exception {
+        if (declared) {
+            header("syscall: a goroutine in a declared blocking call gives its processor away",
+                    "GOMAXPROCS=2 and both Ps' goroutines block reading a FIFO nobody writes, inside\n"
+                            + "Gort.syscall (entersyscall/exitsyscall). Their Ps go _Psyscall; sysmon retakes them (Go's\n"
+                            + "retake rules) and hands them off, so a 1 ms ticker keeps running.");
+        } else {
+            header("blocked: undeclared blocking is detected and handed off too",
+                    "The same read without Gort.syscall. The carrier threads block in the kernel; sysmon sees\n"
+                            + "their CPU time stop and the kernel report them asleep, and hands their Ps off\n"
+                            + "(blockedhandoffs). JDK virtual threads would starve here for the whole block.");
+        }
+        Path dir = Files.createTempDirectory("gort-tour");
+        Path f = dir.resolve("fifo");
+        Process mk = new ProcessBuilder("mkfifo", f.toString()).start();
+        if (mk.waitFor() != 0) {
+            out.println("  (mkfifo is not available: scenario skipped)");
+            return;
+        }
+        try (GortRuntime rt = traced(2)) {
+            List<Long> d = rt.run(() -> {
+                WaitGroup readers = new WaitGroup();
+                readers.add(2);
+                CountDownLatch in = new CountDownLatch(2);
+                for (int i = 0; i < 2; i++) {
+                    Gort.go(() -> {
+                        in.countDown();
+                        try {
+                            if (declared) {
+                                Gort.syscall(() -> {
+                                    try (FileInputStream r = new FileInputStream(f.toFile())) {
+                                        return r.read();
+                                    }
+                                });
+                            } else {
+                                try (FileInputStream r = new FileInputStream(f.toFile())) {
+                                    r.read();
+                                }
+                            }
+                        } catch (Exception e) {
+                            throw new RuntimeException(e);
+                        }
+                        readers.done();
+                    });
+                }
+                in.await();
+                Thread.sleep(20);
+                List<Long> r = ticker(2000);
+                try (FileOutputStream w = new FileOutputStream(f.toFile())) {
+                    w.write(new byte[]{1, 1});
+                }
+                readers.await();
+                return r;
+            });
+            sched(rt, "end");
+            result(declared ? "syscall" : "blocked", declared ? "2 Ps' goroutines in Gort.syscall(read FIFO)" : "2 Ps' goroutines in a plain FIFO read", pct(d));
+        } finally {
+            Files.deleteIfExists(f);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private void deadlock() throws Exception {
+        header("deadlock: reported, not hung",
+                "The main goroutine waits on a WaitGroup that nobody will ever signal, and three goroutines\n"
+                        + "wait on another one. When the last M goes idle, checkdead finds every goroutine waiting on\n"
+                        + "something only a goroutine could signal, and run() throws DeadlockException.");
+        ByteArrayOutputStream quiet = new ByteArrayOutputStream();
+        GortRuntime rt = GortRuntime.builder().gomaxprocs(2).panicOutput(new PrintStream(quiet, true, StandardCharsets.UTF_8)).build();
+        long t0 = System.nanoTime();
+        try {
+            rt.run(() -> {
+                WaitGroup never = new WaitGroup();
+                never.add(1);
+                for (int i = 0; i < 3; i++) {
+                    Gort.go(() -> {
+                        try {
+                            never.await();
+                        } catch (InterruptedException e) {
+                            // the runtime ends
+                        }
+                    });
+                }
+                WaitGroup nobody = new WaitGroup();
+                nobody.add(1);
+                nobody.await();
+                return null;
+            });
+            result("deadlock", "every goroutine waits forever", "NOT detected");
+        } catch (DeadlockException e) {
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            String[] lines = e.getMessage().split("\n");
+            for (int i = 0; i < Math.min(lines.length, 9); i++) out.println("  | " + lines[i]);
+            out.println("  | ...");
+            result("deadlock", "every goroutine waits forever", "DeadlockException after " + ms + " ms: " + lines[0]);
+        } finally {
+            rt.close();
         }
     }
 }

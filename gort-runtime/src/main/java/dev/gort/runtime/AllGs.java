@@ -16,8 +16,22 @@ import java.util.List;
 final class AllGs {
     private static final int STRIPES = 64; // power of two; arbitrary, >> GOMAXPROCS in practice
 
-    private static final class Stripe {
+    /**
+     * A stripe: a list head and a spin lock. Not a monitor: goroutines add to allgs, and a
+     * goroutine that blocked on a monitor would unmount and, chosen as the monitor's
+     * successor, need an M to run while every M waited on that same monitor (a deadlock seen
+     * in testing). Spinning never enqueues the caller; the critical sections are a few stores.
+     */
+    private static final class Stripe extends java.util.concurrent.atomic.AtomicBoolean {
         G head;
+
+        void lock() {
+            while (!compareAndSet(false, true)) Thread.onSpinWait();
+        }
+
+        void unlock() {
+            set(false);
+        }
     }
 
     private final Stripe[] stripes = new Stripe[STRIPES];
@@ -32,25 +46,31 @@ final class AllGs {
 
     void add(G gp) {
         Stripe s = stripe(gp);
-        synchronized (s) {
+        s.lock();
+        try {
             G h = s.head;
             gp.allgPrev = null;
             gp.allgNext = h;
             if (h != null) h.allgPrev = gp;
             s.head = gp;
             gp.inAllgs = true;
+        } finally {
+            s.unlock();
         }
     }
 
     void remove(G gp) {
         Stripe s = stripe(gp);
-        synchronized (s) {
+        s.lock();
+        try {
             if (!gp.inAllgs) return;
             G prev = gp.allgPrev, next = gp.allgNext;
             if (prev != null) prev.allgNext = next; else s.head = next;
             if (next != null) next.allgPrev = prev;
             gp.allgPrev = gp.allgNext = null;
             gp.inAllgs = false;
+        } finally {
+            s.unlock();
         }
     }
 
@@ -58,8 +78,11 @@ final class AllGs {
     List<G> snapshot() {
         List<G> all = new ArrayList<>();
         for (Stripe s : stripes) {
-            synchronized (s) {
+            s.lock();
+            try {
                 for (G g = s.head; g != null; g = g.allgNext) all.add(g);
+            } finally {
+                s.unlock();
             }
         }
         return all;

@@ -80,9 +80,14 @@ public final class G implements Executor, Runnable {
     int yieldKind;
     static final int YIELD_GOSCHED = 1;
     static final int YIELD_PREEMPT = 2;
+    static final int YIELD_EXITSYSCALL = 3;
 
     /** Set by a gort primitive just before it parks; read by the M after the unmount. */
     WaitReason parkingReason;
+    /** With parkingReason: a thread outside gort may also wake it (the primitive was used from outside). */
+    boolean parkingExternal;
+    /** Whether a thread outside gort may wake it; valid while _Gwaiting. */
+    volatile boolean waitExternal = true;
     /** Why it waits; valid while _Gwaiting. */
     volatile WaitReason waitreason = WaitReason.ZERO;
     /** When it started waiting (the runtime clock, ns); valid while _Gwaiting. */
@@ -161,6 +166,14 @@ public final class G implements Executor, Runnable {
         synchronized (this) {
             if (adopted != null) adopted.remove(r);
         }
+    }
+
+    /**
+     * Whether something other than a goroutine of this runtime may make this waiting G
+     * runnable: true for waits in JDK code and on gort primitives used from outside.
+     */
+    boolean externallyWakeable() {
+        return waitExternal;
     }
 
     /** The status without the sequence bits. Go: readgstatus. */

@@ -32,6 +32,18 @@ public final class M extends Thread {
     volatile boolean spinning;
     /** A preemption request for the goroutine on this M; what a checkpoint reads. */
     volatile boolean preempt;
+    /**
+     * Non-zero while this M runs runtime code: its scheduler ("g0"), or runtime code called by
+     * its goroutine (ready). sysmon takes the P from under a running goroutine only while this
+     * is 0. Written only by the M's own carrier thread. Go: m.locks (acquirem / releasem).
+     */
+    volatile int locks = 1;
+    /** sysmon took this M's P while its goroutine ran (counted in sched.nmlost until it unmounts). */
+    volatile boolean lostP;
+    /** The P's syscalltick when the syscall began. Go: m.syscalltick. */
+    long syscalltick;
+    /** The last G this M ran was preempted (schedule then looks at the global queue first). */
+    boolean preempted;
     /** Set while this M sleeps in stopm. */
     volatile boolean blocked;
     /** Per-M sleep: Go's note m.park (notesleep / notewakeup). */

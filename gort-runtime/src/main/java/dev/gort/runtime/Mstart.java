@@ -39,7 +39,7 @@ final class Mstart {
      * Go: allocm (+ mcommoninit: the id, the allm link).
      */
     static M allocm(Sched sched, Runnable fn, long id, String name) {
-        sched.lock.lock();
+        sched.lockSched();
         try {
             if (id < 0) id = sched.mReserveID();
             M mp = new M(sched, id, fn, name != null ? name : "gort-m" + id);
@@ -64,7 +64,7 @@ final class Mstart {
             mp.start();
         } catch (OutOfMemoryError | RuntimeException e) {
             Sched sched = mp.sched;
-            sched.lock.lock();
+            sched.lockSched();
             try {
                 sched.mexited(mp);
                 P pp = mp.nextp;
@@ -125,7 +125,7 @@ final class Mstart {
         P pp = mp.p;
         if (pp != null) {
             Proc.releasep(mp);
-            sched.lock.lock();
+            sched.lockSched();
             try {
                 sched.globrunqputbatch(pp.runq.drain());
                 sched.pidleput(pp);
@@ -137,7 +137,7 @@ final class Mstart {
             mp.spinning = false;
             sched.nmspinning.decrementAndGet();
         }
-        sched.lock.lock();
+        sched.lockSched();
         try {
             sched.mexited(mp);
         } finally {

@@ -16,6 +16,9 @@ package dev.gort.runtime;
  *   any         _Pgcstop    stop-the-world (stopTheWorld for idle Ps, gcstopm for running)
  *   _Pgcstop    _Pidle/_Prunning  startTheWorld (procresize)
  *   any         _Pdead      procresize when GOMAXPROCS shrinks
+ *   _Prunning   _Pretaking  sysmon (CAS), about to take the P from a running G's M
+ *   _Pretaking  _Pidle      sysmon, if the M's locks is 0 (then handoffp)
+ *   _Pretaking  _Prunning   sysmon, if the M is in runtime code (locks != 0)
  * </pre>
  * The M holding a P in _Prunning owns its run queue's producer side and its counters.
  */
@@ -25,6 +28,26 @@ public final class P {
     public static final int _Psyscall = 2;
     public static final int _Pgcstop = 3;
     public static final int _Pdead = 4;
+    /**
+     * gort only: sysmon is taking this P from an M whose goroutine is running (a blocked
+     * carrier, or a goroutine that ignored preemption). Transient: sysmon either commits
+     * (→ _Pidle, handoffp) or backs off (→ _Prunning) within a few instructions.
+     */
+    public static final int _Pretaking = 5;
+
+    private static final java.lang.invoke.VarHandle STATUS;
+
+    static {
+        try {
+            STATUS = java.lang.invoke.MethodHandles.lookup().findVarHandle(P.class, "status", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    boolean casStatus(int expect, int update) {
+        return STATUS.compareAndSet(this, expect, update);
+    }
 
     /** Index in allp. Go: p.id. */
     final int id;
@@ -37,6 +60,11 @@ public final class P {
     final RunQueue runq;
     /** Incremented on every scheduler call that does not inherit the slice. Go: p.schedtick. */
     volatile long schedtick;
+    /**
+     * gort: when the current time slice began (the clock at the schedtick increment). Lets
+     * sysmon preempt at exactly forcePreemptNS instead of one sampling delay late.
+     */
+    volatile long schedwhen;
     /** Incremented on every system call. Go: p.syscalltick. */
     volatile long syscalltick;
     /** What sysmon last saw of this P. Go: p.sysmontick. */
@@ -58,6 +86,11 @@ public final class P {
         long schedwhen;
         long syscalltick;
         long syscallwhen;
+        /** gort: when sysmon asked the current G to yield (0: not asked in this slice). */
+        long preemptwhen;
+        /** gort: the M's thread CPU time at the last sample, and when it was taken. */
+        long cputime = -1;
+        long cputimeWhen;
     }
 
     /** Go's name for a P status. */
@@ -68,6 +101,7 @@ public final class P {
             case _Psyscall -> "syscall";
             case _Pgcstop -> "gcstop";
             case _Pdead -> "dead";
+            case _Pretaking -> "retaking";
             default -> "unknown(" + s + ")";
         };
     }

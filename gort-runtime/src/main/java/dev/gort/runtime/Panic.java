@@ -29,10 +29,8 @@ final class Panic {
         t.printStackTrace(pw);
         pw.println(gp.parentGoid == 0 ? "created outside gort" : "created by goroutine " + gp.parentGoid);
         pw.flush();
-        synchronized (out) {
-            out.print(sw);
-            out.flush();
-        }
+        out.print(sw); // one call: PrintStream keeps it whole
+        out.flush();
     }
 
     /**

@@ -119,39 +119,50 @@ public final class Proc {
         Thread ct = Thread.currentThread();
         M mp = M.current();
         if (mp != null && mp.sched == sched) {
-            P pp = mp.p;
-            if (pp != null) {
-                if (ct == mp && gp == mp.curg) {
-                    // The M's own G yielded (gosched, preemption): goschedImpl puts it on the
-                    // global queue's tail. The M schedules right after, so no wakep.
-                    goschedImpl(sched, gp);
+            // acquirem: while locks != 0 sysmon will not take our P (see Sysmon.retakeRunning).
+            mp.locks = mp.locks + 1;
+            try {
+                P pp = mp.p;
+                if (pp != null && pp.status == P._Prunning && pp.m == mp) {
+                    if (ct == mp && gp == mp.curg) {
+                        // The M's own G yielded (gosched, preemption): goschedImpl puts it on the
+                        // global queue's tail. The M schedules right after, so no wakep.
+                        goschedImpl(sched, gp);
+                        return;
+                    }
+                    // A goroutine of ours (or our scheduler) readied gp: runnext of our P. Safe
+                    // because the JDK pins a virtual thread inside the executor call (the carrier,
+                    // and so the P, cannot change under us) and locks keeps sysmon off the P.
+                    G overflow = pp.runq.put(gp, true);
+                    if (Sched.DEBUG_CHECKS && (M.current() != mp || mp.p != pp)) {
+                        throw new IllegalStateException("gort: runqput moved carriers midway (" + mp.getName()
+                                + " -> " + M.current() + ")");
+                    }
+                    if (overflow != null) {
+                        sched.lockSched();
+                        try {
+                            sched.globrunqputbatch(overflow);
+                        } finally {
+                            sched.lock.unlock();
+                        }
+                    }
+                    wakep(sched);
                     return;
                 }
-                // A goroutine of ours (or our scheduler) readied gp: runnext of our P. Safe
-                // because the JDK pins a virtual thread inside the executor call: the carrier,
-                // and so the P, cannot change under us (docs/DESIGN.md).
-                G overflow = pp.runq.put(gp, true);
-                if (Sched.DEBUG_CHECKS && (M.current() != mp || mp.p != pp)) {
-                    throw new IllegalStateException("gort: runqput moved carriers midway (" + mp.getName()
-                            + " -> " + M.current() + ")");
-                }
-                if (overflow != null) {
-                    sched.lock.lock();
-                    try {
-                        sched.globrunqputbatch(overflow);
-                    } finally {
-                        sched.lock.unlock();
-                    }
-                }
-                wakep(sched);
-                return;
+            } finally {
+                mp.locks = mp.locks - 1;
             }
         }
-        // Outside this runtime's Ps: global queue, and start an idle P for it.
-        // Go: injectglist without a P.
-        sched.lock.lock();
+        // Outside this runtime's Ps (or on an M without one): global queue, and start an idle P
+        // for it. Go: injectglist without a P.
+        int yielded = gp.yieldKind;
+        if (yielded != 0) {
+            if (yielded == G.YIELD_PREEMPT) sched.npreempt.incrementAndGet();
+            gp.yieldKind = 0;
+        }
+        sched.lockSched();
         try {
-            sched.globrunqput(gp);
+            if (yielded != 0) sched.globrunqputyield(gp); else sched.globrunqput(gp);
         } finally {
             sched.lock.unlock();
         }
@@ -160,12 +171,16 @@ public final class Proc {
 
     /** Puts the M's own, just-yielded G on the global queue. Go: goschedImpl. */
     private static void goschedImpl(Sched sched, G gp) {
-        if (gp.yieldKind == G.YIELD_PREEMPT) sched.npreempt.incrementAndGet();
-        else sched.ngosched.incrementAndGet();
+        if (gp.yieldKind == G.YIELD_PREEMPT) {
+            sched.npreempt.incrementAndGet();
+            gp.m.preempted = true;
+        } else {
+            sched.ngosched.incrementAndGet();
+        }
         gp.yieldKind = 0;
-        sched.lock.lock();
+        sched.lockSched();
         try {
-            sched.globrunqput(gp);
+            sched.globrunqputyield(gp);
         } finally {
             sched.lock.unlock();
         }
@@ -208,8 +223,24 @@ public final class Proc {
 
     /** Records why the current goroutine is about to park (for dumps); null clears it. */
     public static void setParkingReason(WaitReason why) {
+        setParkingReason(why, false);
+    }
+
+    /**
+     * Records why the current goroutine is about to park, and whether a thread outside gort
+     * may also wake it (then checkdead never counts the wait as dead). null clears it.
+     */
+    public static void setParkingReason(WaitReason why, boolean external) {
         G gp = getg();
-        if (gp != null) gp.parkingReason = why;
+        if (gp != null) {
+            gp.parkingReason = why;
+            gp.parkingExternal = external;
+        }
+    }
+
+    /** Whether the calling code runs in a goroutine of some gort runtime. */
+    public static boolean inGoroutine() {
+        return getg() != null;
     }
 
     /** Creates a goroutine. Any thread. */
@@ -267,10 +298,12 @@ public final class Proc {
     private static void preemptPark(M mp) {
         if (!Thread.currentThread().isVirtual()) return; // the M's own code is never preempted
         G gp = mp.curg;
-        if (gp == null || !gp.preempt) {
+        if (gp == null || (!gp.preempt && mp.p != null)) {
             mp.preempt = false;
             return;
         }
+        // Preempted, or running without a P (sysmon handed it off): yield; it comes back
+        // through the global queue on an M that has a P.
         gp.yieldKind = G.YIELD_PREEMPT;
         Thread.yield(); // fails (returns at once) if the thread is pinned; the flag stays set
     }
@@ -301,6 +334,11 @@ public final class Proc {
         boolean[] inherit = new boolean[1];
         for (;;) {
             if (mp.exiting) return;
+            if (mp.p == null) {
+                // sysmon handed our P off while our goroutine ran: wait for one.
+                if (!stopm(mp)) return;
+                continue;
+            }
             if (sched.gcwaiting) {
                 if (!gcstopm(mp)) return;
                 continue;
@@ -310,10 +348,16 @@ public final class Proc {
             boolean inheritTime = false;
             // Fairness: every 61st schedule check the global queue first, so that two
             // goroutines that keep readying each other cannot starve it. Go: schedule, %61.
-            if (pp.schedtick % 61 == 0 && sched.runqsize > 0) {
-                sched.lock.lock();
+            // gort: after a preemption the G that has waited longest (the global queue's head:
+            // woken by a timer or another thread, or preempted earlier) runs next, before Gs
+            // batched into this P's queue earlier. Keeps wake-up latency near one time slice.
+            boolean afterPreempt = mp.preempted;
+            mp.preempted = false;
+            boolean fairTick = pp.schedtick % 61 == 0;
+            if ((afterPreempt || fairTick) && sched.runqsize > 0) {
+                sched.lockSched();
                 try {
-                    gp = sched.globrunqget(pp, 1);
+                    gp = sched.globrunqget(pp, 1, fairTick && !afterPreempt);
                 } finally {
                     sched.lock.unlock();
                 }
@@ -348,14 +392,26 @@ public final class Proc {
         }
         P pp = mp.p;
         mp.curg = gp;
-        gp.m = mp;
-        gp.preempt = false;
-        mp.preempt = false;
-        if (!inheritTime) pp.schedtick = pp.schedtick + 1; // owner-only counter
+        // Volatile stores cost a fence each on x86: write only what changes.
+        if (gp.m != mp) gp.m = mp;
+        if (gp.preempt) gp.preempt = false;
+        if (mp.preempt) mp.preempt = false;
+        if (!inheritTime) {
+            pp.schedwhen = sched.clock.nanotime(); // before the tick: sysmon reads tick, then when
+            pp.schedtick = pp.schedtick + 1;       // owner-only counter
+        }
         pp.nexecute = pp.nexecute + 1;
 
+        mp.locks = 0; // user code runs: sysmon may now hand our P off (a blocked carrier, a runaway)
         gp.runContinuation.run(); // mount; returns when the virtual thread unmounts
+        mp.locks = 1; // back in the scheduler (a volatile write: then we read the P's state)
 
+        // If sysmon was deciding about our P at that moment, let it finish.
+        while (pp.status == P._Pretaking) Thread.onSpinWait();
+        if (mp.lostP) {
+            mp.lostP = false;
+            sched.nmlost.decrementAndGet();
+        }
         mp.curg = null;
         if (!gp.thread.isAlive()) {
             if (gp.casStatusWord(runWord, G.word(G.seqOf(runWord), G._Gdead))) goexit0(sched, gp);
@@ -363,8 +419,14 @@ public final class Proc {
         }
         // Parked (unless it was readied meanwhile: then the CAS fails and the G is queued).
         WaitReason why = gp.parkingReason;
-        gp.waitreason = why != null ? why : WaitReason.JAVA_BLOCKED;
-        gp.waitsince = sched.clock.nanotime();
+        WaitReason reason = why != null ? why : WaitReason.JAVA_BLOCKED;
+        if (gp.waitreason != reason) gp.waitreason = reason;
+        // checkdead: only a wait on a gort primitive used by goroutines alone can be dead.
+        boolean external = why == null || gp.parkingExternal || why == WaitReason.RUN_MAIN;
+        if (gp.waitExternal != external) gp.waitExternal = external;
+        // Approximate, like Go's g.waitsince: sysmon's clock of its last round (at most one
+        // sysmon delay old), not a clock read on every park.
+        gp.waitsince = sched.approxNow();
         gp.casStatusWord(runWord, G.word(G.seqOf(runWord), G._Gwaiting));
     }
 
@@ -397,7 +459,7 @@ public final class Proc {
             }
             // global runq
             if (sched.runqsize != 0) {
-                sched.lock.lock();
+                sched.lockSched();
                 try {
                     gp = sched.globrunqget(pp, 0);
                 } finally {
@@ -426,7 +488,7 @@ public final class Proc {
 
             // Nothing to do: give up the P. Snapshot allp first: it may change once we drop it.
             P[] allpSnapshot = sched.allp;
-            sched.lock.lock();
+            sched.lockSched();
             try {
                 if (sched.gcwaiting || mp.exiting) continue;
                 if (sched.runqsize != 0) {
@@ -474,7 +536,7 @@ public final class Proc {
             }
         }
         if (!work) return null;
-        sched.lock.lock();
+        sched.lockSched();
         try {
             return sched.gcwaiting ? null : sched.pidleget();
         } finally {
@@ -565,7 +627,7 @@ public final class Proc {
         M nmp;
         long newId = -1;
         RuntimeException failure = null;
-        sched.lock.lock();
+        sched.lockSched();
         try {
             if (pp == null) {
                 pp = sched.pidleget();
@@ -622,21 +684,24 @@ public final class Proc {
         Sched sched = mp.sched;
         if (mp.p != null) throw new IllegalStateException("stopm holding p");
         if (mp.spinning) throw new IllegalStateException("stopm spinning");
-        sched.lock.lock();
+        boolean dead;
+        sched.lockSched();
         try {
             if (sched.state == Sched.TERMINATED || mp.exiting) return false;
             sched.mput(mp);
             mp.blocked = true;
+            dead = Checkdead.check(sched);
         } finally {
             sched.lock.unlock();
         }
+        if (dead) Checkdead.report(sched);
         mp.notesleep();
         mp.blocked = false;
         if (mp.exiting) {
             P pp = mp.nextp;
             if (pp != null) {
                 mp.nextp = null;
-                sched.lock.lock();
+                sched.lockSched();
                 try {
                     releaseUnusedP(sched, pp, false);
                 } finally {
@@ -666,7 +731,7 @@ public final class Proc {
             return;
         }
         boolean start = false;
-        sched.lock.lock();
+        sched.lockSched();
         try {
             pp.m = null;
             if (sched.gcwaiting) {
@@ -696,6 +761,10 @@ public final class Proc {
         mp.p = pp;
         pp.m = mp;
         pp.status = P._Prunning;
+        // Work arrived: a P is busy again, so sysmon must watch it. (Go wakes sysmon only from
+        // syscalls and start-the-world; gort also wakes it here, so that a goroutine started
+        // while sysmon deep-sleeps is preempted on time.)
+        if (mp.sched.sysmonwait) Sysmon.wake(mp.sched);
     }
 
     /** Disassociates the current M from its P. Go: releasep. */
@@ -722,7 +791,7 @@ public final class Proc {
             }
         }
         P pp = releasep(mp);
-        sched.lock.lock();
+        sched.lockSched();
         try {
             pp.status = P._Pgcstop;
             sched.stopwait--;

@@ -65,7 +65,7 @@ final class Procresize {
      */
     static void stopTheWorld(Sched sched) {
         ReentrantLock lock = sched.lock;
-        lock.lock();
+        sched.lockSched();
         try {
             sched.nstw.incrementAndGet();
             sched.stopwait = sched.gomaxprocs;
@@ -78,9 +78,8 @@ final class Procresize {
             }
             // stop Ps in syscalls: they come back through exitsyscall's slow path
             for (P pp : sched.allp) {
-                if (pp.status == P._Psyscall) {
-                    pp.status = P._Pgcstop;
-                    pp.m = null;
+                if (pp.status == P._Psyscall && pp.casStatus(P._Psyscall, P._Pgcstop)) {
+                    pp.syscalltick = pp.syscalltick + 1;
                     sched.stopwait--;
                 }
             }
@@ -106,7 +105,7 @@ final class Procresize {
     /** Restarts the world with nprocs Ps. Go: startTheWorldWithSema. */
     static void startTheWorld(Sched sched, int nprocs) {
         P runnable;
-        sched.lock.lock();
+        sched.lockSched();
         try {
             runnable = procresize(sched, nprocs);
             sched.gcwaiting = false;
@@ -119,6 +118,7 @@ final class Procresize {
             pp.link = null;
             Proc.startm(sched, pp, false);
         }
+        Sysmon.wake(sched);
         // Wake up an additional proc in case we have excessive runnable goroutines in local
         // queues or in the global queue.
         Proc.wakep(sched);

@@ -34,8 +34,9 @@ public final class Sched {
 
     /** Validated configuration. */
     public record Config(String name, int gomaxprocs, int maxThreads, int runqCapacity,
-                         PanicPolicy panicPolicy, PrintStream panicOutput, Clock clock) {
+                         PanicPolicy panicPolicy, PrintStream panicOutput, Clock clock, Tunables tunables) {
         public Config {
+            if (tunables == null) throw new IllegalArgumentException("gort: tunables must not be null");
             if (name == null || name.isBlank()) throw new IllegalArgumentException("gort: runtime name must not be empty");
             checkGomaxprocs(gomaxprocs);
             if (maxThreads < 1 || maxThreads > 1_000_000) {
@@ -72,17 +73,39 @@ public final class Sched {
 
     final Config config;
     final Clock clock;
-    /** Go: sched.lock. */
+    final Tunables tunables;
+    /** Go: sched.lock. Take it with {@link #lockSched()}, never {@code lock.lock()} directly. */
     final ReentrantLock lock = new ReentrantLock();
+
+    /**
+     * Acquires sched.lock. A platform thread (an M, sysmon, a user thread) may park for it; a
+     * virtual thread (a goroutine in runtime code) spins on tryLock and never joins the lock's
+     * queue: a parked goroutine chosen as the lock's next owner would need an M to run, and
+     * every M might be waiting for the same lock. Go: lock(&sched.lock), which blocks the M.
+     */
+    void lockSched() {
+        if (Thread.currentThread().isVirtual()) {
+            while (!lock.tryLock()) Thread.onSpinWait();
+        } else {
+            lock.lock();
+        }
+    }
     /** Serialises stop-the-world. Go: worldsema. */
     final ReentrantLock worldsema = new ReentrantLock();
     /** Numbers coprime to gomaxprocs, for random steal order. Go: stealOrder. */
     volatile int[] stealCoprimes = {1};
 
     // ---- global run queue (sched lock held) ----
+    // Two FIFO lists: wake-ups (Gs made runnable from outside, overflow from local queues,
+    // Gs of destroyed Ps) and yields (gosched, preemption). globrunqget serves wake-ups first,
+    // yields when there are none or on the fairness tick. Go has one list, but its wake-ups
+    // mostly go to the waker's runnext and jump the queue anyway; gort's wake-ups from JDK
+    // threads cannot reach a P's runnext, so they get the front of the global queue instead.
     private G runqhead;
     private G runqtail;
-    /** Read without the lock as a hint. Go: sched.runqsize. */
+    private G yieldhead;
+    private G yieldtail;
+    /** Read without the lock as a hint. Go: sched.runqsize (both lists). */
     volatile int runqsize;
 
     // ---- idle Ms and M accounting (sched lock held) ----
@@ -91,6 +114,8 @@ public final class Sched {
     volatile int nmidle;
     /** Ms that are system threads (sysmon), not counted by checkdead. Go: sched.nmsys. */
     int nmsys;
+    /** Go: sched.nmidlelocked; here only retake's bracket uses it (gort has no locked Ms). */
+    int nmidlelocked;
     /** Number of M ids handed out; the next id. Go: sched.mnext. */
     long mnext;
     /** Ms that have exited. Go: sched.nmfreed. */
@@ -124,14 +149,70 @@ public final class Sched {
     /** Woken when stopwait reaches 0. Go: sched.stopnote. */
     final java.util.concurrent.locks.Condition stopnote = lock.newCondition();
 
+    // ---- sysmon ----
+    Sysmon sysmon;
+    /** sysmon is in its deep sleep. Go: sched.sysmonwait. */
+    volatile boolean sysmonwait;
+    /** Go: sched.sysmonnote. */
+    final Note sysmonnote = new Note();
+    /** Held by sysmon for the rest of a round. Go: sched.sysmonlock. */
+    final ReentrantLock sysmonlock = new ReentrantLock();
+    /** schedtrace's clock start (first call prints SCHED 0ms). */
+    long traceStart;
+    volatile long sysmonRounds;
+    /** sysmon's clock at its last round; see approxNow. */
+    volatile long coarseNow;
+    /** The public runtime object that owns this scheduler (for Gort's static methods). */
+    public volatile Object owner;
+
+    /**
+     * The time, to within one sysmon round (at most 10 ms; exact when sysmon does not run or
+     * sleeps deeply). For wait times, which Go also keeps only approximately.
+     */
+    long approxNow() {
+        long t = coarseNow;
+        return t != 0 && !sysmonwait ? t : clock.nanotime();
+    }
+    volatile long nsysmonsleep;
+    final AtomicLong npreemptreq = new AtomicLong();
+    final AtomicLong nsyscallretake = new AtomicLong();
+    final AtomicLong nblockedhandoff = new AtomicLong();
+    final AtomicLong nrunawayhandoff = new AtomicLong();
+    final AtomicLong nhandofflimited = new AtomicLong();
+    final AtomicLong nexitsyscallslow = new AtomicLong();
+    /** Ms whose goroutine runs on after sysmon took their P. */
+    final AtomicInteger nmlost = new AtomicInteger();
+
+    /** Go: incidlelocked. Checks for deadlock when the count goes up. */
+    void incidlelocked(int v) {
+        boolean dead;
+        lockSched();
+        try {
+            nmidlelocked += v;
+            dead = v > 0 && Checkdead.check(this);
+        } finally {
+            lock.unlock();
+        }
+        if (dead) Checkdead.report(this);
+    }
+
     // ---- lifecycle ----
     static final int RUNNING = 0, CLOSING = 1, TERMINATED = 2;
     volatile int state = RUNNING;
     private final CountDownLatch terminated = new CountDownLatch(1);
     /** Pending run(main) futures, failed together on a crash. */
     final Set<CompletableFuture<?>> runs = ConcurrentHashMap.newKeySet();
-    /** The panic or fatal error that ended the runtime, if any. */
+    /** The panic or fatal error that ended the runtime, if any (set once, by CAS). */
     volatile RuntimeException failure;
+    private static final java.lang.invoke.VarHandle FAILURE;
+
+    static {
+        try {
+            FAILURE = java.lang.invoke.MethodHandles.lookup().findVarHandle(Sched.class, "failure", RuntimeException.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     // ---- counters (advisory) ----
     final AtomicLong ngosched = new AtomicLong();
@@ -145,13 +226,16 @@ public final class Sched {
         JdkHooks.initJdkThreads();
         this.config = config;
         this.clock = config.clock();
+        this.tunables = config.tunables();
         // Go: schedinit → procresize(procs).
-        lock.lock();
+        lockSched();
         try {
             Procresize.procresize(this, config.gomaxprocs());
         } finally {
             lock.unlock();
         }
+        // Go: runtime.main → newm(sysmon, nil, -1).
+        if (tunables.sysmon()) Sysmon.start(this);
     }
 
     // ------------------------------------------------------------------------------------
@@ -162,6 +246,14 @@ public final class Sched {
         gp.schedlink = null;
         if (runqtail != null) runqtail.schedlink = gp; else runqhead = gp;
         runqtail = gp;
+        runqsize++;
+    }
+
+    /** Puts a G that yielded (gosched, preemption) at the tail of the yield list. Sched lock held. Go: goschedImpl's globrunqput. */
+    void globrunqputyield(G gp) {
+        gp.schedlink = null;
+        if (yieldtail != null) yieldtail.schedlink = gp; else yieldhead = gp;
+        yieldtail = gp;
         runqsize++;
     }
 
@@ -189,29 +281,41 @@ public final class Sched {
 
     /**
      * Takes a batch from the global queue: returns one G and moves the rest to pp's local queue.
-     * Sched lock held; pp owned by the caller. Go: globrunqget.
+     * Wake-ups come before yields unless yieldsFirst (the fairness tick). Sched lock held; pp
+     * owned by the caller. Go: globrunqget.
      */
     G globrunqget(P pp, int max) {
+        return globrunqget(pp, max, false);
+    }
+
+    G globrunqget(P pp, int max, boolean yieldsFirst) {
         int size = runqsize;
         if (size == 0) return null;
         int n = Math.min(size, size / gomaxprocs + 1);
         if (max > 0 && n > max) n = max;
         if (n > pp.runq.capacity() / 2) n = pp.runq.capacity() / 2;
         runqsize = size - n;
-        G gp = runqpop();
+        G gp = runqpop(yieldsFirst);
         n--;
         for (; n > 0; n--) {
-            G g1 = runqpop();
+            G g1 = runqpop(yieldsFirst);
             G overflow = pp.runq.put(g1, false);
             if (overflow != null) globrunqputbatch(overflow); // cannot happen: at most half is taken
         }
         return gp;
     }
 
-    private G runqpop() {
-        G gp = runqhead;
-        runqhead = gp.schedlink;
-        if (runqhead == null) runqtail = null;
+    private G runqpop(boolean yieldsFirst) {
+        if (yieldsFirst ? yieldhead == null : runqhead != null) {
+            G gp = runqhead;
+            runqhead = gp.schedlink;
+            if (runqhead == null) runqtail = null;
+            gp.schedlink = null;
+            return gp;
+        }
+        G gp = yieldhead;
+        yieldhead = gp.schedlink;
+        if (yieldhead == null) yieldtail = null;
         gp.schedlink = null;
         return gp;
     }
@@ -326,10 +430,7 @@ public final class Sched {
 
     /** Ends the runtime with an error: every pending run throws it; the runtime shuts down. */
     void fatal(RuntimeException e) {
-        synchronized (this) {
-            if (failure != null) return;
-            failure = e;
-        }
+        if (!FAILURE.compareAndSet(this, null, e)) return;
         for (CompletableFuture<?> f : runs) {
             f.completeExceptionally(e);
         }
@@ -350,7 +451,7 @@ public final class Sched {
 
     /** Stops accepting goroutines; the runtime ends when the last goroutine does. */
     public void shutdown() {
-        lock.lock();
+        lockSched();
         try {
             if (state == RUNNING) state = CLOSING;
             if (state == CLOSING && ngoroutines.get() == 0) terminateLocked();
@@ -371,7 +472,7 @@ public final class Sched {
     /** Called by goexit0 when a goroutine ends. */
     void goroutineEnded() {
         if (ngoroutines.decrementAndGet() == 0 && state == CLOSING) {
-            lock.lock();
+            lockSched();
             try {
                 if (state == CLOSING && ngoroutines.get() == 0) terminateLocked();
             } finally {
@@ -383,6 +484,7 @@ public final class Sched {
     /** Every goroutine has ended after shutdown: wake every M so that each exits. Sched lock held. */
     private void terminateLocked() {
         state = TERMINATED;
+        sysmonnote.wakeup();
         for (M mp : allm) {
             mp.exiting = true;
             mp.notewakeup();
@@ -426,7 +528,7 @@ public final class Sched {
 
     /** Threads (Ms) of this runtime now alive. */
     public List<Thread> threads() {
-        lock.lock();
+        lockSched();
         try {
             return new ArrayList<>(allm);
         } finally {
@@ -442,7 +544,7 @@ public final class Sched {
      */
     public List<String> checkInvariants() {
         List<String> bad = new ArrayList<>();
-        lock.lock();
+        lockSched();
         try {
             int idle = 0;
             java.util.Set<P> idleSet = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -469,6 +571,7 @@ public final class Sched {
             if (nmspinning.get() < 0) bad.add("nmspinning=" + nmspinning.get());
             int n = 0;
             for (G g = runqhead; g != null && n <= runqsize + 1; g = g.schedlink) n++;
+            for (G g = yieldhead; g != null && n <= runqsize + 1; g = g.schedlink) n++;
             if (n != runqsize) bad.add("global runq has " + n + " but runqsize=" + runqsize);
             int midleCount = 0;
             for (M mp = midle; mp != null && midleCount <= nmidle + 1; mp = mp.schedlink) midleCount++;
@@ -493,7 +596,7 @@ public final class Sched {
             sb.append(Panic.header(gp, now)).append('\n');
             Thread t = gp.thread;
             if (t != null) {
-                for (StackTraceElement e : t.getStackTrace()) sb.append('\t').append(e).append('\n');
+                for (StackTraceElement e : t.getStackTrace()) sb.append("\tat ").append(e).append('\n');
             }
             sb.append(gp.parentGoid == 0 ? "created outside gort" : "created by goroutine " + gp.parentGoid).append("\n\n");
         }
@@ -515,6 +618,11 @@ public final class Sched {
             sb.append(ps[i].runq.size());
         }
         return sb.append(']').toString();
+    }
+
+    /** One schedtrace block, as sysmon prints it. */
+    public String schedtrace(boolean detail) {
+        return Trace.format(this, detail);
     }
 
     /** Per-P counters: schedtick, executed, stolen. */

@@ -123,7 +123,7 @@ class SchedTest {
 
     @Test
     void mReserveIdFailsClearlyPastTheCap() {
-        Sched s = new Sched(new Sched.Config("cap", 1, 2, 256, dev.gort.PanicPolicy.CRASH, System.err, Sched.Clock.SYSTEM));
+        Sched s = new Sched(new Sched.Config("cap", 1, 2, 256, dev.gort.PanicPolicy.CRASH, System.err, Sched.Clock.SYSTEM, Tunables.fromEnvironment().withSysmon(false)));
         try {
             s.lock.lock();
             try {

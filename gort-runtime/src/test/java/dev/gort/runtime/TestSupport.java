@@ -25,7 +25,7 @@ final class TestSupport {
 
     static Sched newSched(int procs, PanicPolicy policy, PrintStream out) {
         return new Sched(new Sched.Config("test", procs, Sched.DEFAULT_MAX_THREADS, RunQueue.DEFAULT_CAPACITY,
-                policy, out, Sched.Clock.SYSTEM));
+                policy, out, Sched.Clock.SYSTEM, Tunables.fromEnvironment()));
     }
 
     static <T> T run(Sched s, Callable<T> main) throws Exception {

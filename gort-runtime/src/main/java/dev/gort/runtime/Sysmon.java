@@ -1,0 +1,340 @@
+package dev.gort.runtime;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The monitor thread. Go: proc.go sysmon, retake, preemptone.
+ *
+ * <p>Started by the runtime as {@code newm(sysmon, null, -1)} on its own platform thread,
+ * {@code gort-sysmon}, never bound to a P. Each round it sleeps (20 us while it keeps finding
+ * work, doubling after 50 idle rounds up to 10 ms, or a deep sleep when every P is idle), then
+ * runs {@link #retake}: it preempts goroutines that have run for more than forcePreemptNS,
+ * takes Ps back from syscalls under Go's exact condition and hands them off, and, on the JVM,
+ * takes Ps from carriers that block without saying so and from goroutines that ignore a
+ * preemption request. It also prints schedtrace.
+ *
+ * <p>Runs without a P; takes the sched lock only briefly.
+ */
+final class Sysmon {
+    private final Sched sched;
+    private final Tunables t;
+    private final ThreadMXBean threads;
+    private final boolean cpuTimeSupported;
+    /** Go: lasttrace. */
+    private long lasttrace;
+    /** The earliest time at which retake will next have something to do (a slice ends). */
+    private long nextDeadline = Long.MAX_VALUE;
+
+    /** Where retaken Ps go: handoffp (a recorder in deterministic tests). */
+    private final java.util.function.Consumer<P> handoff;
+
+    Sysmon(Sched sched) {
+        this(sched, pp -> Proc.handoffp(sched, pp));
+    }
+
+    Sysmon(Sched sched, java.util.function.Consumer<P> handoff) {
+        this.handoff = handoff;
+        this.sched = sched;
+        this.t = sched.tunables;
+        ThreadMXBean mx = null;
+        boolean cpu = false;
+        try {
+            mx = ManagementFactory.getThreadMXBean();
+            cpu = mx.isThreadCpuTimeSupported();
+            if (cpu && !mx.isThreadCpuTimeEnabled()) mx.setThreadCpuTimeEnabled(true);
+        } catch (Throwable e) {
+            cpu = false; // no java.management: undeclared blocking is then not detected
+        }
+        this.threads = mx;
+        this.cpuTimeSupported = cpu;
+    }
+
+    /** Starts sysmon on its own M. Go: runtime.main → newm(sysmon, nil, -1). */
+    static void start(Sched sched) {
+        Sysmon s = new Sysmon(sched);
+        sched.sysmon = s;
+        Mstart.newm(sched, s::sysmon, null, -1, "gort-sysmon");
+    }
+
+    /** The loop. Go: sysmon. */
+    void sysmon() {
+        sched.lockSched();
+        try {
+            sched.nmsys++;
+        } finally {
+            sched.lock.unlock();
+        }
+        int idle = 0;  // how many cycles in succession we had not woken somebody
+        long delay = 0; // ns
+        while (sched.state != Sched.TERMINATED) {
+            if (idle == 0) { // start with 20us sleep...
+                delay = t.sysmonMinDelayNs();
+            } else if (idle > t.sysmonIdleRounds()) { // start doubling the sleep after 1ms...
+                delay *= 2;
+            }
+            if (delay > t.sysmonMaxDelayNs()) { // up to 10ms
+                delay = t.sysmonMaxDelayNs();
+            }
+            // gort: never sleep past the next time slice that ends, so that a goroutine is
+            // preempted at forcePreemptNS and not up to one backed-off sleep later (Go's sysmon
+            // can be 10 ms late here), without polling every 20 us.
+            long sleep = delay;
+            if (nextDeadline != Long.MAX_VALUE) {
+                long untilDeadline = nextDeadline - sched.clock.nanotime();
+                if (untilDeadline < sleep) sleep = Math.max(untilDeadline, t.sysmonMinDelayNs());
+            }
+            usleep(sleep);
+            sched.sysmonRounds++;
+            long now = sched.clock.nanotime();
+            sched.coarseNow = now;
+            if (t.schedtraceMs() <= 0 && (sched.gcwaiting || sched.npidle.get() == sched.gomaxprocs)) {
+                if (deepSleep(now)) {
+                    idle = 0;
+                    delay = t.sysmonMinDelayNs();
+                }
+                now = sched.clock.nanotime();
+            }
+            if (sched.state == Sched.TERMINATED) break;
+            sched.sysmonlock.lock();
+            try {
+                now = sched.clock.nanotime();
+                // retake P's blocked in syscalls and preempt long running G's
+                if (retake(now) != 0) {
+                    idle = 0;
+                } else {
+                    idle++;
+                }
+                if (t.schedtraceMs() > 0 && lasttrace + t.schedtraceMs() * Tunables.MS <= now) {
+                    lasttrace = now;
+                    Trace.schedtrace(sched, t.scheddetail(), t.traceOutput());
+                }
+            } finally {
+                sched.sysmonlock.unlock();
+            }
+        }
+        sched.lockSched();
+        try {
+            sched.nmsys--;
+        } finally {
+            sched.lock.unlock();
+        }
+    }
+
+    /**
+     * Every P is idle: sleep until woken (work arrived) or until the deep-sleep limit.
+     * Returns true if woken by a notewakeup. Go: the sysmonwait block of sysmon.
+     */
+    private boolean deepSleep(long now) {
+        boolean woken = false;
+        sched.lockSched();
+        try {
+            if (!(sched.gcwaiting || sched.npidle.get() == sched.gomaxprocs) || sched.state == Sched.TERMINATED) {
+                return false;
+            }
+            sched.sysmonwait = true;
+        } finally {
+            sched.lock.unlock();
+        }
+        sched.nsysmonsleep++;
+        woken = sched.sysmonnote.sleep(t.deepSleepMaxNs());
+        sched.lockSched();
+        try {
+            sched.sysmonwait = false;
+            sched.sysmonnote.clear();
+        } finally {
+            sched.lock.unlock();
+        }
+        return woken;
+    }
+
+    /** Wakes sysmon from its deep sleep. Any thread. Go: the notewakeup(&sched.sysmonnote) calls. */
+    static void wake(Sched sched) {
+        if (!sched.sysmonwait) return;
+        sched.lockSched();
+        try {
+            if (sched.sysmonwait) {
+                sched.sysmonwait = false;
+                sched.sysmonnote.wakeup();
+            }
+        } finally {
+            sched.lock.unlock();
+        }
+    }
+
+    /**
+     * Sleeps about ns. LockSupport.parkNanos oversleeps by the kernel's timer slack (about
+     * 50 us on Linux), so a 20 us request takes about 70 us; docs/DESIGN.md has the measured
+     * period. Go: usleep.
+     */
+    private void usleep(long ns) {
+        LockSupport.parkNanos(ns);
+    }
+
+    /**
+     * One pass over every P. Returns the number of Ps taken back (from syscalls, blocked
+     * carriers and runaway goroutines), which keeps sysmon awake. Go: retake.
+     */
+    int retake(long now) {
+        int n = 0;
+        long deadline = Long.MAX_VALUE;
+        P[] allp = sched.allp;
+        for (P pp : allp) {
+            P.SysmonTick pd = pp.sysmontick;
+            int s = pp.status;
+            boolean sysretake = false;
+            if (s == P._Prunning || s == P._Psyscall) {
+                // Preempt G if it's running for too long.
+                long tick = pp.schedtick;
+                if (pd.schedtick != tick) {
+                    pd.schedtick = tick;
+                    // gort: the slice's real start, recorded by execute (Go uses now, so a G can
+                    // run up to one sysmon delay longer than forcePreemptNS).
+                    long began = pp.schedwhen;
+                    pd.schedwhen = began > 0 && began <= now ? began : now;
+                    pd.preemptwhen = 0;
+                    pd.cputime = -1;
+                    if (pd.schedwhen + t.forcePreemptNs() <= now && s == P._Prunning) {
+                        if (Proc.preemptone(pp)) {
+                            pd.preemptwhen = now;
+                            sched.npreemptreq.incrementAndGet();
+                        }
+                    } else {
+                        deadline = Math.min(deadline, pd.schedwhen + t.forcePreemptNs());
+                    }
+                } else if (pd.schedwhen + t.forcePreemptNs() > now) {
+                    deadline = Math.min(deadline, pd.schedwhen + t.forcePreemptNs());
+                } else {
+                    if (Proc.preemptone(pp) && pd.preemptwhen == 0) {
+                        pd.preemptwhen = now;
+                        sched.npreemptreq.incrementAndGet();
+                    }
+                    // In case of syscall, preemptone() doesn't work, because there is no M
+                    // wired to P.
+                    sysretake = true;
+                }
+            }
+            if (s == P._Psyscall) {
+                // Retake P from syscall if it's there for more than 1 sysmon tick (at least 20us).
+                long tick = pp.syscalltick;
+                if (!sysretake && pd.syscalltick != tick) {
+                    pd.syscalltick = tick;
+                    pd.syscallwhen = now;
+                    continue;
+                }
+                // On the one hand we don't want to retake Ps if there is no other work to do,
+                // but on the other hand we want to retake them eventually because they can
+                // prevent the sysmon thread from deep sleep.
+                if (pp.runq.isEmpty() && sched.nmspinning.get() + sched.npidle.get() > 0
+                        && pd.syscallwhen + t.syscallRetakeNs() > now) {
+                    continue;
+                }
+                // Need to decrement number of idle locked M's (pretending that one more is
+                // running) before the CAS. Otherwise the M from which we retake can exit the
+                // syscall, increment nmidle and report deadlock.
+                sched.incidlelocked(-1);
+                if (pp.casStatus(P._Psyscall, P._Pidle)) {
+                    n++;
+                    sched.nsyscallretake.incrementAndGet();
+                    pp.syscalltick = pp.syscalltick + 1;
+                    handoff.accept(pp);
+                }
+                sched.incidlelocked(1);
+                continue;
+            }
+            if (s == P._Prunning) {
+                M mp = pp.m;
+                if (mp == null || mp.curg == null) continue;
+                // gort: a goroutine that ignored the preemption request for another slice (a
+                // loop with no checkpoint, a pinned frame) loses its P; it gets one back at its
+                // next checkpoint or unmount.
+                if (pd.preemptwhen != 0) {
+                    if (now - pd.preemptwhen >= t.ignoredPreemptNs()) {
+                        if (retakeRunning(pp, mp, false)) n++;
+                        continue;
+                    }
+                    deadline = Math.min(deadline, pd.preemptwhen + t.ignoredPreemptNs());
+                }
+                // gort: a carrier that blocks without saying so (file I/O, native code, a pinned
+                // wait) holds its P like a syscall; its thread's CPU time stops advancing.
+                if (cpuTimeSupported && now - pd.schedwhen >= t.blockedCarrierNs() && carrierBlocked(pd, mp, now)) {
+                    if (retakeRunning(pp, mp, true)) n++;
+                }
+            }
+        }
+        nextDeadline = deadline;
+        return n;
+    }
+
+    /**
+     * Whether mp's thread has used no CPU since the last sample and the kernel says it is
+     * sleeping (S) or in uninterruptible wait (D), not runnable waiting for a core (R).
+     */
+    private boolean carrierBlocked(P.SysmonTick pd, M mp, long now) {
+        long cpu;
+        try {
+            cpu = threads.getThreadCpuTime(mp.threadId());
+        } catch (Throwable e) {
+            return false;
+        }
+        if (cpu < 0) return false;
+        long prev = pd.cputime;
+        pd.cputime = cpu;
+        pd.cputimeWhen = now;
+        if (prev < 0 || cpu != prev) return false;
+        char st = kernelState(mp.procid);
+        return st == 'S' || st == 'D';
+    }
+
+    /** The state letter of a kernel thread (/proc/self/task/TID/stat), or '?' if unknown. */
+    static char kernelState(long tid) {
+        if (tid <= 0) return '?';
+        try {
+            String stat = Files.readString(Path.of("/proc/self/task/" + tid + "/stat"));
+            int close = stat.lastIndexOf(')');
+            return close > 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
+        } catch (IOException | RuntimeException e) {
+            return '?';
+        }
+    }
+
+    /**
+     * Takes pp from an M whose goroutine is running (blocked, or ignoring preemption) and hands
+     * it off, if the M is not inside runtime code. The goroutine runs on without a P and needs
+     * one again at its next checkpoint or unmount. gort only; Go's tip does the same for
+     * syscalls (the P stays wired to the M and retake takes it).
+     *
+     * <p>Protocol with the M's side (a Dekker handshake): sysmon CASes the P to _Pretaking,
+     * then reads m.locks; runtime code on the M writes m.locks, then reads the P's status. So
+     * either sysmon sees the M in runtime code and backs off, or the M sees _Pretaking (or that
+     * the P is gone) and does not touch the P.
+     */
+    boolean retakeRunning(P pp, M mp, boolean blocked) {
+        if (sched.nmlost.get() >= t.maxHandoffThreads()) {
+            sched.nhandofflimited.incrementAndGet();
+            return false;
+        }
+        if (!pp.casStatus(P._Prunning, P._Pretaking)) return false;
+        if (mp.locks != 0 || pp.m != mp || mp.p != pp || mp.curg == null) {
+            pp.status = P._Prunning;
+            return false;
+        }
+        // Committed: the M's goroutine runs on without a P.
+        mp.p = null;
+        mp.lostP = true;
+        mp.preempt = true; // its next checkpoint comes back for a P
+        pp.m = null;
+        pp.sysmontick.preemptwhen = 0;
+        pp.sysmontick.cputime = -1;
+        pp.syscalltick = pp.syscalltick + 1;
+        sched.nmlost.incrementAndGet();
+        if (blocked) sched.nblockedhandoff.incrementAndGet(); else sched.nrunawayhandoff.incrementAndGet();
+        pp.status = P._Pidle;
+        handoff.accept(pp);
+        return true;
+    }
+}
