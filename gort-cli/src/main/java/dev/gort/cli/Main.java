@@ -17,6 +17,7 @@ public final class Main {
               tour --list          list the scenarios
               test                 build and run every test (handled by the ./gort launcher)
               bench [jmh args]     JMH benchmarks, gort beside JDK virtual threads (./gort launcher)
+              timerslack           measure how long sysmon's parkNanos sleeps really last
               version              print versions
               help                 this text
             """;
@@ -37,6 +38,9 @@ public final class Main {
                 case "version" -> {
                     out.println("gort 0.1.0 on " + System.getProperty("java.vm.name") + " " + Runtime.version());
                     return 0;
+                }
+                case "timerslack" -> {
+                    return TimerSlack.run(out);
                 }
                 case "tour" -> {
                     return new Tour(out).run(rest);

@@ -63,12 +63,15 @@ final class Sysmon {
 
     /** The loop. Go: sysmon. */
     void sysmon() {
+        boolean dead;
         sched.lockSched();
         try {
             sched.nmsys++;
+            dead = Checkdead.check(sched);
         } finally {
             sched.lock.unlock();
         }
+        if (dead) Checkdead.report(sched);
         int idle = 0;  // how many cycles in succession we had not woken somebody
         long delay = 0; // ns
         while (sched.state != Sched.TERMINATED) {
