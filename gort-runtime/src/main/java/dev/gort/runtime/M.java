@@ -38,6 +38,25 @@ public final class M extends Thread {
      * is 0. Written only by the M's own carrier thread. Go: m.locks (acquirem / releasem).
      */
     volatile int locks = 1;
+
+    private static final java.lang.invoke.VarHandle LOCKS;
+
+    static {
+        try {
+            LOCKS = java.lang.invoke.MethodHandles.lookup().findVarHandle(M.class, "locks", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * Leaves runtime code: a release store. Entering needs the full (volatile) store, because
+     * it must be visible before the entering code reads the P's status (the Dekker handshake
+     * with sysmon); leaving only has to come after the runtime code's own stores.
+     */
+    void releaseLocks(int v) {
+        LOCKS.setRelease(this, v);
+    }
     /** sysmon took this M's P while its goroutine ran (counted in sched.nmlost until it unmounts). */
     volatile boolean lostP;
     /** The P's syscalltick when the syscall began. Go: m.syscalltick. */

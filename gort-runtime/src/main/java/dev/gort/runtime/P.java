@@ -86,8 +86,10 @@ public final class P {
         long schedwhen;
         long syscalltick;
         long syscallwhen;
-        /** gort: when sysmon asked the current G to yield (0: not asked in this slice). */
+        /** gort: when sysmon asked preemptG to yield (0: not asked in this slice). */
         long preemptwhen;
+        /** gort: the G that was asked; a runnext successor inherits the slice but not the request. */
+        G preemptG;
         /** gort: the M's thread CPU time at the last sample, and when it was taken. */
         long cputime = -1;
         long cputimeWhen;

@@ -150,7 +150,7 @@ public final class Proc {
                     return;
                 }
             } finally {
-                mp.locks = mp.locks - 1;
+                mp.releaseLocks(mp.locks - 1);
             }
         }
         // Outside this runtime's Ps (or on an M without one): global queue, and start an idle P
@@ -402,7 +402,7 @@ public final class Proc {
         }
         pp.nexecute = pp.nexecute + 1;
 
-        mp.locks = 0; // user code runs: sysmon may now hand our P off (a blocked carrier, a runaway)
+        mp.releaseLocks(0); // user code runs: sysmon may now hand our P off (a blocked carrier, a runaway)
         gp.runContinuation.run(); // mount; returns when the virtual thread unmounts
         mp.locks = 1; // back in the scheduler (a volatile write: then we read the P's state)
 

@@ -160,6 +160,8 @@ public final class Sched {
     /** schedtrace's clock start (first call prints SCHED 0ms). */
     long traceStart;
     volatile long sysmonRounds;
+    /** sysmon rounds whose sleep stalled (GC pause): time forgiven to goroutines. */
+    volatile long nstalls;
     /** sysmon's clock at its last round; see approxNow. */
     volatile long coarseNow;
     /** The public runtime object that owns this scheduler (for Gort's static methods). */

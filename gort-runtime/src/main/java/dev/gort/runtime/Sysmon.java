@@ -91,10 +91,16 @@ final class Sysmon {
                 long untilDeadline = nextDeadline - sched.clock.nanotime();
                 if (untilDeadline < sleep) sleep = Math.max(untilDeadline, t.sysmonMinDelayNs());
             }
+            long before = sched.clock.nanotime();
             usleep(sleep);
             sched.sysmonRounds++;
             long now = sched.clock.nanotime();
             sched.coarseNow = now;
+            // gort: a sleep that lasted far longer than asked means no Java code ran (a GC
+            // safepoint pause, the VM descheduled): do not count that time against goroutines,
+            // which could not reach a checkpoint either.
+            long stall = now - before - sleep - STALL_ALLOWANCE_NS;
+            if (stall > 0) forgiveStall(stall);
             if (t.schedtraceMs() <= 0 && (sched.gcwaiting || sched.npidle.get() == sched.gomaxprocs)) {
                 if (deepSleep(now)) {
                     idle = 0;
@@ -155,6 +161,21 @@ final class Sysmon {
         return woken;
     }
 
+    /** Oversleep beyond which a sysmon sleep counts as a stall: timer slack is ~0.1 ms (measured). */
+    static final long STALL_ALLOWANCE_NS = 2 * Tunables.MS;
+
+    /** Shifts every P's sysmon baselines by a stall in which no goroutine could run. */
+    void forgiveStall(long stall) {
+        sched.nstalls++;
+        for (P pp : sched.allp) {
+            P.SysmonTick pd = pp.sysmontick;
+            pd.schedwhen += stall;
+            if (pd.preemptwhen != 0) pd.preemptwhen += stall;
+            pd.syscallwhen += stall;
+            pd.cputime = -1; // and take a fresh CPU-time sample
+        }
+    }
+
     /** Wakes sysmon from its deep sleep. Any thread. Go: the notewakeup(&sched.sysmonnote) calls. */
     static void wake(Sched sched) {
         if (!sched.sysmonwait) return;
@@ -200,22 +221,17 @@ final class Sysmon {
                     long began = pp.schedwhen;
                     pd.schedwhen = began > 0 && began <= now ? began : now;
                     pd.preemptwhen = 0;
+                    pd.preemptG = null;
                     pd.cputime = -1;
                     if (pd.schedwhen + t.forcePreemptNs() <= now && s == P._Prunning) {
-                        if (Proc.preemptone(pp)) {
-                            pd.preemptwhen = now;
-                            sched.npreemptreq.incrementAndGet();
-                        }
+                        preempt(pp, pd, now);
                     } else {
                         deadline = Math.min(deadline, pd.schedwhen + t.forcePreemptNs());
                     }
                 } else if (pd.schedwhen + t.forcePreemptNs() > now) {
                     deadline = Math.min(deadline, pd.schedwhen + t.forcePreemptNs());
                 } else {
-                    if (Proc.preemptone(pp) && pd.preemptwhen == 0) {
-                        pd.preemptwhen = now;
-                        sched.npreemptreq.incrementAndGet();
-                    }
+                    preempt(pp, pd, now);
                     // In case of syscall, preemptone() doesn't work, because there is no M
                     // wired to P.
                     sysretake = true;
@@ -255,7 +271,7 @@ final class Sysmon {
                 // gort: a goroutine that ignored the preemption request for another slice (a
                 // loop with no checkpoint, a pinned frame) loses its P; it gets one back at its
                 // next checkpoint or unmount.
-                if (pd.preemptwhen != 0) {
+                if (pd.preemptwhen != 0 && pd.preemptG == mp.curg) {
                     if (now - pd.preemptwhen >= t.ignoredPreemptNs()) {
                         if (retakeRunning(pp, mp, false)) n++;
                         continue;
@@ -271,6 +287,20 @@ final class Sysmon {
         }
         nextDeadline = deadline;
         return n;
+    }
+
+    /**
+     * preemptone, remembering which G was asked and when: the request's clock restarts when a
+     * different G (a runnext successor inheriting the slice) is running.
+     */
+    private void preempt(P pp, P.SysmonTick pd, long now) {
+        M mp = pp.m;
+        G cur = mp == null ? null : mp.curg;
+        if (Proc.preemptone(pp) && (pd.preemptwhen == 0 || pd.preemptG != cur)) {
+            pd.preemptwhen = now;
+            pd.preemptG = cur;
+            sched.npreemptreq.incrementAndGet();
+        }
     }
 
     /**
@@ -332,6 +362,7 @@ final class Sysmon {
         mp.preempt = true; // its next checkpoint comes back for a P
         pp.m = null;
         pp.sysmontick.preemptwhen = 0;
+        pp.sysmontick.preemptG = null;
         pp.sysmontick.cputime = -1;
         pp.syscalltick = pp.syscalltick + 1;
         sched.nmlost.incrementAndGet();

@@ -215,6 +215,36 @@ class RetakeTest {
     }
 
     @Test
+    void aRunnextSuccessorInTheOldSliceIsAskedAnewNotTakenAsARunaway() {
+        running(4, T0);
+        mp.locks = 0;
+        sm.retake(T0);
+        sm.retake(T0 + 10 * MS);                 // gp asked to yield; it does
+        G next = new G(s, 52, 0, null, false);
+        mp.curg = next;                           // its runnext successor inherits the slice
+        assertEquals(0, sm.retake(T0 + 20 * MS), "a different G: asked, not taken");
+        assertTrue(next.preempt);
+        assertSame(pp, mp.p);
+        assertEquals(1, sm.retake(T0 + 30 * MS), "the successor ignored its own request for 10 ms");
+        s.nmlost.decrementAndGet();
+    }
+
+    @Test
+    void aStallOfTheWholeJvmIsNotCountedAgainstAGoroutine() {
+        running(4, T0);
+        mp.locks = 0;
+        sm.retake(T0);
+        sm.retake(T0 + 10 * MS);                 // asked to yield...
+        assertTrue(gp.preempt);
+        sm.forgiveStall(300 * MS);                // ...then a 300 ms GC pause: nobody could run
+        assertEquals(0, sm.retake(T0 + 310 * MS + MS), "a pause is not ignoring preemption");
+        assertSame(pp, mp.p);
+        assertEquals(1, sm.retake(T0 + 320 * MS), "10 ms of real running after the pause: taken");
+        assertEquals(1, s.nstalls);
+        s.nmlost.decrementAndGet();
+    }
+
+    @Test
     void aPIsNotTakenWhileItsMIsInRuntimeCode() {
         running(4, T0);
         mp.locks = 1; // the goroutine is inside ready()
