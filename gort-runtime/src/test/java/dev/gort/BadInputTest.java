@@ -58,4 +58,30 @@ class BadInputTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, ex);
         assertTrue(e.getMessage().contains(part), e.getMessage());
     }
+
+    @Test
+    void passingTheThreadCapIsAClearErrorNotAHang() throws Exception {
+        // sysmon takes one M; a second M can run GOMAXPROCS=1; a second P needs a third M.
+        java.io.ByteArrayOutputStream quiet = new java.io.ByteArrayOutputStream();
+        GortRuntime rt = GortRuntime.builder().gomaxprocs(1).maxThreads(2)
+                .panicOutput(new java.io.PrintStream(quiet)).build();
+        assertEquals(1, (int) rt.run(() -> 1), "sysmon + one M fit under the cap");
+        ThreadExhaustionException e = assertThrows(ThreadExhaustionException.class, () -> rt.run(() -> {
+            Gort.gomaxprocs(2);
+            WaitGroup wg = new WaitGroup();
+            wg.add(4);
+            for (int i = 0; i < 4; i++) {
+                Gort.go(() -> {
+                    long end = System.nanoTime() + 50_000_000L;
+                    while (System.nanoTime() < end) Gort.checkpoint();
+                    wg.done();
+                });
+            }
+            wg.await();
+            return null;
+        }));
+        assertEquals(2, e.limit());
+        assertTrue(e.getMessage().contains("program exceeds 2-thread limit"), e.getMessage());
+        assertTrue(rt.awaitTermination(java.time.Duration.ofSeconds(10)), "the runtime went down cleanly");
+    }
 }

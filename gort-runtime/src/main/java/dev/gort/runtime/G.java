@@ -90,8 +90,8 @@ public final class G implements Executor, Runnable {
     volatile boolean waitExternal = true;
     /** Why it waits; valid while _Gwaiting. */
     volatile WaitReason waitreason = WaitReason.ZERO;
-    /** When it started waiting (the runtime clock, ns); valid while _Gwaiting. */
-    volatile long waitsince;
+    /** When it started waiting (the runtime clock, ns), approximate; valid while _Gwaiting. Read racily by dumps. */
+    long waitsince;
 
     /** The M running this G, or the M that ran it last. */
     volatile M m;

@@ -57,6 +57,25 @@ public final class M extends Thread {
     void releaseLocks(int v) {
         LOCKS.setRelease(this, v);
     }
+
+    private static final java.lang.invoke.VarHandle CURG;
+
+    static {
+        try {
+            CURG = java.lang.invoke.MethodHandles.lookup().findVarHandle(M.class, "curg", G.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * Sets curg with a release store. Its readers (sysmon's preemptone, traces, the M's own
+     * runtime code) pair with nothing that needs a full fence; a volatile store would cost one
+     * on every switch.
+     */
+    void setCurg(G gp) {
+        CURG.setRelease(this, gp);
+    }
     /** sysmon took this M's P while its goroutine ran (counted in sched.nmlost until it unmounts). */
     volatile boolean lostP;
     /** The P's syscalltick when the syscall began. Go: m.syscalltick. */

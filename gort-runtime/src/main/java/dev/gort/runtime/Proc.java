@@ -391,7 +391,7 @@ public final class Proc {
             return;
         }
         P pp = mp.p;
-        mp.curg = gp;
+        mp.setCurg(gp);
         // Volatile stores cost a fence each on x86: write only what changes.
         if (gp.m != mp) gp.m = mp;
         if (gp.preempt) gp.preempt = false;
@@ -412,7 +412,7 @@ public final class Proc {
             mp.lostP = false;
             sched.nmlost.decrementAndGet();
         }
-        mp.curg = null;
+        mp.setCurg(null);
         if (!gp.thread.isAlive()) {
             if (gp.casStatusWord(runWord, G.word(G.seqOf(runWord), G._Gdead))) goexit0(sched, gp);
             return;
