@@ -44,6 +44,7 @@ final class Tour {
         scenarios.put("gosched", this::gosched);
         scenarios.put("blocking", this::blocking);
         scenarios.put("gomaxprocs", this::gomaxprocs);
+        scenarios.put("sieve", this::sieve);
         scenarios.put("preempt", () -> hogs(true));
         scenarios.put("runaway", () -> hogs(false));
         scenarios.put("syscall", () -> fifo(true));
@@ -476,6 +477,42 @@ final class Tour {
             result("deadlock", "every goroutine waits forever", "DeadlockException after " + ms + " ms: " + lines[0]);
         } finally {
             rt.close();
+        }
+    }
+
+    private void sieve() throws Exception {
+        header("sieve: goroutines talking over channels",
+                "Go's prime sieve: a generator goroutine and one filter goroutine per prime, each passing\n"
+                        + "numbers on to the next over an unbuffered channel (every value is a direct hand-off\n"
+                        + "from a sender to a parked receiver, readied into the sender's runnext).");
+        int primes = 1000;
+        try (GortRuntime rt = GortRuntime.builder().gomaxprocs(2).build()) {
+            long[] r = rt.run(() -> {
+                long t0 = System.nanoTime();
+                dev.gort.Chan<Integer> ch = new dev.gort.Chan<>();
+                Gort.go(() -> {
+                    for (int i = 2; ; i++) ch.send(i);
+                });
+                dev.gort.Chan<Integer> in = ch;
+                int last = 0;
+                for (int i = 0; i < primes; i++) {
+                    int prime = in.recv();
+                    last = prime;
+                    dev.gort.Chan<Integer> src = in, dst = new dev.gort.Chan<>();
+                    Gort.go(() -> {
+                        for (;;) {
+                            int v = src.recv();
+                            if (v % prime != 0) dst.send(v);
+                        }
+                    });
+                    in = dst;
+                }
+                return new long[]{last, System.nanoTime() - t0, Gort.numGoroutine()};
+            });
+            sched(rt, "end");
+            out.printf("  the %dth prime is %d; %d goroutines; %d ms%n", primes, r[0], r[2], r[1] / 1_000_000);
+            result("sieve", "first " + primes + " primes through a goroutine chain",
+                    String.format("%d ms, %d goroutines, 1000th prime %d", r[1] / 1_000_000, r[2], r[0]));
         }
     }
 }

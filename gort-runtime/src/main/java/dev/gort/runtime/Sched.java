@@ -417,6 +417,8 @@ public final class Sched {
      * Go: gopanic → fatalpanic (gort's policy decides whether the runtime goes down).
      */
     void gopanic(G gp, Throwable t) {
+        // A goroutine unwound by shutdownNow (interrupted in a channel or select) is not a panic.
+        if (state != RUNNING && t instanceof dev.gort.GoroutineInterruptedException) return;
         PanicPolicy policy = config.panicPolicy();
         if (policy == PanicPolicy.CRASH && failure != null) return; // already going down: report once
         Panic.printReport(config.panicOutput(), gp, t);

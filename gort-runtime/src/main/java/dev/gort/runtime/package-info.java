@@ -13,6 +13,13 @@
  *   <li>{@link dev.gort.runtime.RunQueue}: a P's lock-free local run queue and runnext.</li>
  *   <li>{@link dev.gort.runtime.JdkHooks}: every use of the JDK's virtual-thread scheduler hook.</li>
  *   <li>{@link dev.gort.runtime.Panic}: the panic report.</li>
+ *   <li>{@link dev.gort.runtime.Sysmon}: the monitor thread (sysmon, retake, preemption,
+ *       hand-offs); {@link dev.gort.runtime.Checkdead}; {@link dev.gort.runtime.Trace}
+ *       (schedtrace); {@link dev.gort.runtime.Syscall} (entersyscall/exitsyscall);
+ *       {@link dev.gort.runtime.Tunables} (settings); {@link dev.gort.runtime.Note}.</li>
+ *   <li>{@link dev.gort.runtime.HChan}, {@link dev.gort.runtime.SelectGo},
+ *       {@link dev.gort.runtime.Sudog}: channels and select (chan.go, select.go).</li>
+ *   <li>{@link dev.gort.runtime.AllGs}: the set of live goroutines.</li>
  * </ul>
  */
 package dev.gort.runtime;
