@@ -1,0 +1,8 @@
+package dev.gort;
+
+/** Go: sync.Locker. */
+public interface Locker {
+    void lock();
+
+    void unlock();
+}
