@@ -3,6 +3,7 @@ package dev.gort;
 import dev.gort.runtime.Proc;
 import dev.gort.runtime.Sched;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
@@ -89,6 +90,20 @@ public final class Gort {
     /** Opens a declared blocking section; see {@link SyscallScope}. */
     public static SyscallScope enterSyscall() {
         return new SyscallScope(dev.gort.runtime.Syscall.entersyscall());
+    }
+
+    /**
+     * Pauses the goroutine for at least d on a runtime timer (Go: time.Sleep); its P runs
+     * other goroutines meanwhile. Outside goroutines it sleeps the thread.
+     */
+    public static void sleep(Duration d) {
+        GortRuntime rt = current();
+        dev.gort.runtime.Proc.sleep(rt.sched, d.toNanos());
+    }
+
+    /** A channel that receives the time once after d. Go: time.After. */
+    public static Chan<Long> after(Duration d) {
+        return Timer.newTimer(d).c();
     }
 
     /** Go: runtime.GOMAXPROCS(0). */

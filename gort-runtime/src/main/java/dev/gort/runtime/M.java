@@ -94,6 +94,8 @@ public final class M extends Thread {
     volatile boolean exiting;
     /** Whether the next G inherits the time slice; returned by findrunnable with the G. */
     boolean inheritTime;
+    /** Scratch for runq.get in the scheduler; owner thread only. */
+    final boolean[] inheritBuf = new boolean[1];
     /** Random source for steal order; owner thread only. Go: m.fastrand. */
     long fastrand;
 
@@ -119,6 +121,18 @@ public final class M extends Thread {
             LockSupport.park(this);
         }
         parkKey = false;
+    }
+
+    /** notesleep with a timeout; returns true if woken. Own thread only. Go: notetsleep. */
+    boolean notetsleep(long ns) {
+        long deadline = System.nanoTime() + ns;
+        while (!parkKey) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return false;
+            LockSupport.parkNanos(this, left);
+        }
+        parkKey = false;
+        return true;
     }
 
     /** Wakes the M from notesleep. Go: notewakeup(&m.park). */

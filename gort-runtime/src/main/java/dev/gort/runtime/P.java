@@ -67,6 +67,8 @@ public final class P {
     volatile long schedwhen;
     /** Incremented on every system call. Go: p.syscalltick. */
     volatile long syscalltick;
+    /** This P's timers. Go: p.timers. */
+    final Timers.Heap timers = new Timers.Heap();
     /** What sysmon last saw of this P. Go: p.sysmontick. */
     final SysmonTick sysmontick = new SysmonTick();
 

@@ -243,6 +243,46 @@ public final class Proc {
         return getg() != null;
     }
 
+    /**
+     * Sleeps ns on a runtime timer: the goroutine parks and a timer on its P readies it.
+     * Outside goroutines, Thread.sleep. Go: time.Sleep → timeSleep. An interrupt throws
+     * GoroutineInterruptedException (the sleep is cut short).
+     */
+    public static void sleep(Sched sched, long ns) {
+        checkpoint();
+        if (ns <= 0) return;
+        G gp = getg();
+        if (gp == null || gp.sched != sched) {
+            try {
+                Thread.sleep(ns / 1_000_000, (int) (ns % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new dev.gort.GoroutineInterruptedException("sleep");
+            }
+            return;
+        }
+        Thread me = Thread.currentThread();
+        java.util.concurrent.atomic.AtomicBoolean fired = new java.util.concurrent.atomic.AtomicBoolean();
+        Timers.Timer t = new Timers.Timer(() -> {
+            fired.set(true);
+            java.util.concurrent.locks.LockSupport.unpark(me);
+        });
+        Timers.start(sched, t, sched.clock.nanotime() + ns, 0);
+        setParkingReason(WaitReason.SLEEP, false);
+        try {
+            while (!fired.get()) {
+                java.util.concurrent.locks.LockSupport.park(t);
+                if (Thread.interrupted()) {
+                    Timers.stop(t);
+                    Thread.currentThread().interrupt();
+                    throw new dev.gort.GoroutineInterruptedException("sleep");
+                }
+            }
+        } finally {
+            setParkingReason(null);
+        }
+    }
+
     /** Creates a goroutine. Any thread. */
     public static long go(Sched sched, Runnable fn) {
         checkpoint();
@@ -344,6 +384,7 @@ public final class Proc {
                 continue;
             }
             P pp = mp.p;
+            Timers.checkTimers(sched, pp); // Go: checkTimers in schedule
             G gp = null;
             boolean inheritTime = false;
             // Fairness: every 61st schedule check the global queue first, so that two
@@ -451,6 +492,7 @@ public final class Proc {
                 continue;
             }
             P pp = mp.p;
+            Timers.checkTimers(sched, pp); // may ready Gs into our runnext
             // local runq
             G gp = pp.runq.get(inherit);
             if (gp != null) {
@@ -517,8 +559,48 @@ public final class Proc {
                     continue;
                 }
             }
+            // Timers pending: one M sleeps until the earliest (Go: the M blocked in netpoll with
+            // a timeout), then takes a P back to run them.
+            if (timerSleep(mp)) continue;
             if (!stopm(mp)) return null;
         }
+    }
+
+    /**
+     * If timers are pending and no other M sleeps for them, sleeps until the earliest one (or a
+     * wake-up), then tries to take an idle P. Returns true if the M holds a P again. Runs
+     * without a P. Go: findrunnable's blocking netpoll(delay).
+     */
+    private static boolean timerSleep(M mp) {
+        Sched sched = mp.sched;
+        long until = Timers.timeSleepUntil(sched);
+        if (until == 0 || sched.timerSleeper != null) return false;
+        sched.lockSched();
+        try {
+            if (sched.timerSleeper != null || sched.state == Sched.TERMINATED || mp.exiting) return false;
+            sched.timerSleeper = mp;
+            sched.timerSleepUntil = until;
+        } finally {
+            sched.lock.unlock();
+        }
+        try {
+            long wait = until - sched.clock.nanotime();
+            if (wait > 0) mp.notetsleep(wait);
+        } finally {
+            sched.timerSleeper = null;
+            sched.timerSleepUntil = 0;
+        }
+        if (mp.exiting) return false;
+        P pp;
+        sched.lockSched();
+        try {
+            pp = sched.pidleget();
+        } finally {
+            sched.lock.unlock();
+        }
+        if (pp == null) return false;
+        acquirep(mp, pp);
+        return true;
     }
 
     /**
@@ -563,7 +645,15 @@ public final class Proc {
             for (int k = 0; k < n; k++, pos = (pos + inc) % n) {
                 if (sched.gcwaiting) return null;
                 P p2 = allp[pos];
-                if (p2 == pp || p2.status == P._Pidle) continue;
+                if (p2 == pp) continue;
+                // The last round also runs the victim's due timers (which may ready Gs into
+                // our runnext). Go: stealWork's checkTimers(p2, now).
+                if (stealRunNext && p2.timers.timer0When != 0) {
+                    Timers.checkTimers(sched, p2);
+                    G mine = pp.runq.get(mp.inheritBuf);
+                    if (mine != null) return mine;
+                }
+                if (p2.status == P._Pidle) continue;
                 G gp = pp.runq.steal(p2.runq, stealRunNext, p2.status == P._Prunning);
                 if (gp != null) {
                     pp.nsteal = pp.nsteal + 1;

@@ -154,6 +154,8 @@ final class Procresize {
         for (int i = oldn; i < nprocs; i++) {
             nallp[i] = new P(i, sched.config.runqCapacity());
         }
+        // Timers move with their P: those of destroyed Ps go to P0. Go: moveTimers.
+        for (int i = nprocs; i < oldn; i++) Timers.moveTimers(old[i], nallp[0]);
         sched.allp = nallp;
         sched.gomaxprocs = nprocs;
         sched.stealCoprimes = Proc.coprimes(nprocs);

@@ -198,6 +198,15 @@ public final class Sched {
         if (dead) Checkdead.report(this);
     }
 
+    // ---- timers ----
+    /** The M sleeping until the next timer (one at most), and until when. */
+    volatile M timerSleeper;
+    volatile long timerSleepUntil;
+    final AtomicLong timerRR = new AtomicLong();
+    final AtomicLong ntimers = new AtomicLong();
+    final AtomicLong ntimerfired = new AtomicLong();
+    volatile long nsysmontimerstart;
+
     // ---- lifecycle ----
     static final int RUNNING = 0, CLOSING = 1, TERMINATED = 2;
     volatile int state = RUNNING;
@@ -446,6 +455,11 @@ public final class Sched {
 
     boolean isShutdown() {
         return state != RUNNING;
+    }
+
+    /** The runtime clock, ns. */
+    public long nanotime() {
+        return clock.nanotime();
     }
 
     /** 0 running, 1 closing, 2 terminated. */

@@ -112,6 +112,15 @@ final class Sysmon {
             sched.sysmonlock.lock();
             try {
                 now = sched.clock.nanotime();
+                // Go 1.14-1.15: if timers are overdue and no M runs them (every M busy with a
+                // goroutine that will not yield, or asleep), start an M for an idle P. On the JVM
+                // a P held by a goroutine that ignores preemption would otherwise sit on them.
+                long next = Timers.timeSleepUntil(sched);
+                if (next != 0 && next < now - t.sysmonMinDelayNs() && sched.npidle.get() > 0
+                        && sched.timerSleeper == null && sched.nmspinning.get() == 0) {
+                    sched.nsysmontimerstart++;
+                    Proc.startm(sched, null, false);
+                }
                 // retake P's blocked in syscalls and preempt long running G's
                 if (retake(now) != 0) {
                     idle = 0;
@@ -150,7 +159,10 @@ final class Sysmon {
             sched.lock.unlock();
         }
         sched.nsysmonsleep++;
-        woken = sched.sysmonnote.sleep(t.deepSleepMaxNs());
+        long sleep = t.deepSleepMaxNs();
+        long next = Timers.timeSleepUntil(sched); // wake for the next timer, as Go's sysmon
+        if (next != 0) sleep = Math.max(t.sysmonMinDelayNs(), Math.min(sleep, next - now));
+        woken = sched.sysmonnote.sleep(sleep);
         sched.lockSched();
         try {
             sched.sysmonwait = false;
