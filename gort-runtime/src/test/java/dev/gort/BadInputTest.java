@@ -82,6 +82,7 @@ class BadInputTest {
         }));
         assertEquals(2, e.limit());
         assertTrue(e.getMessage().contains("program exceeds 2-thread limit"), e.getMessage());
-        assertTrue(rt.awaitTermination(java.time.Duration.ofSeconds(10)), "the runtime went down cleanly");
+        assertTrue(rt.awaitTermination(java.time.Duration.ofSeconds(10)),
+                () -> "the runtime went down cleanly: " + rt.schedtrace(true) + "\n" + rt.goroutineDump());
     }
 }

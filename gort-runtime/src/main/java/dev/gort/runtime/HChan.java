@@ -81,18 +81,7 @@ public final class HChan extends AtomicBoolean {
             unlock();
             throw new IllegalStateException("send on closed channel");
         }
-        Sudog sg = recvq.dequeue();
-        if (sg != null) {
-            // Found a waiting receiver: pass the value directly, bypassing the buffer.
-            sg.elem = v;
-            sg.wake(true);
-            unlock();
-            return true;
-        }
-        if (qcount < dataqsiz) {
-            buf[sendx] = v;
-            if (++sendx == dataqsiz) sendx = 0;
-            qcount++;
+        if (trySendLocked(v)) {
             unlock();
             return true;
         }
@@ -126,28 +115,7 @@ public final class HChan extends AtomicBoolean {
             result[0] = null;
             return false;
         }
-        Sudog sg = sendq.dequeue();
-        if (sg != null) {
-            // A waiting sender: unbuffered, take its value; buffered (so full), take the head
-            // and put the sender's value at the tail.
-            if (dataqsiz == 0) {
-                result[0] = sg.elem;
-            } else {
-                result[0] = buf[recvx];
-                buf[recvx] = sg.elem;
-                if (++recvx == dataqsiz) recvx = 0;
-                sendx = recvx;
-            }
-            sg.elem = null;
-            sg.wake(true);
-            unlock();
-            return true;
-        }
-        if (qcount > 0) {
-            result[0] = buf[recvx];
-            buf[recvx] = null;
-            if (++recvx == dataqsiz) recvx = 0;
-            qcount--;
+        if (tryRecvLocked(result)) {
             unlock();
             return true;
         }
@@ -162,6 +130,58 @@ public final class HChan extends AtomicBoolean {
         park(me, WaitReason.CHAN_RECEIVE, external);
         result[0] = me.elem;
         return me.success;
+    }
+
+    /**
+     * Sends v if a receiver waits (direct hand-off) or the buffer has room. Lock held; the
+     * caller has checked closed. Shared by send and select. Go: chansend's fast paths.
+     */
+    boolean trySendLocked(Object v) {
+        Sudog sg = recvq.dequeue();
+        if (sg != null) {
+            // Found a waiting receiver: pass the value directly, bypassing the buffer.
+            sg.elem = v;
+            sg.wake(true);
+            return true;
+        }
+        if (qcount < dataqsiz) {
+            buf[sendx] = v;
+            if (++sendx == dataqsiz) sendx = 0;
+            qcount++;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Receives into out[0] if a sender waits or the buffer has data. Lock held. Shared by recv
+     * and select. Go: chanrecv's fast paths and recv.
+     */
+    boolean tryRecvLocked(Object[] out) {
+        Sudog sg = sendq.dequeue();
+        if (sg != null) {
+            // A waiting sender: unbuffered, take its value; buffered (so full), take the head
+            // and put the sender's value at the tail.
+            if (dataqsiz == 0) {
+                out[0] = sg.elem;
+            } else {
+                out[0] = buf[recvx];
+                buf[recvx] = sg.elem;
+                if (++recvx == dataqsiz) recvx = 0;
+                sendx = recvx;
+            }
+            sg.elem = null;
+            sg.wake(true);
+            return true;
+        }
+        if (qcount > 0) {
+            out[0] = buf[recvx];
+            buf[recvx] = null;
+            if (++recvx == dataqsiz) recvx = 0;
+            qcount--;
+            return true;
+        }
+        return false;
     }
 
     /** Go: closechan. */

@@ -39,11 +39,13 @@ public final class M extends Thread {
      */
     volatile int locks = 1;
 
-    private static final java.lang.invoke.VarHandle LOCKS;
+    private static final java.lang.invoke.VarHandle LOCKS, CURG;
 
     static {
         try {
-            LOCKS = java.lang.invoke.MethodHandles.lookup().findVarHandle(M.class, "locks", int.class);
+            java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.lookup();
+            LOCKS = l.findVarHandle(M.class, "locks", int.class);
+            CURG = l.findVarHandle(M.class, "curg", G.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -56,16 +58,6 @@ public final class M extends Thread {
      */
     void releaseLocks(int v) {
         LOCKS.setRelease(this, v);
-    }
-
-    private static final java.lang.invoke.VarHandle CURG;
-
-    static {
-        try {
-            CURG = java.lang.invoke.MethodHandles.lookup().findVarHandle(M.class, "curg", G.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
     }
 
     /**

@@ -101,10 +101,8 @@ public final class Sched {
     // yields when there are none or on the fairness tick. Go has one list, but its wake-ups
     // mostly go to the waker's runnext and jump the queue anyway; gort's wake-ups from JDK
     // threads cannot reach a P's runnext, so they get the front of the global queue instead.
-    private G runqhead;
-    private G runqtail;
-    private G yieldhead;
-    private G yieldtail;
+    private final GQueue runq = new GQueue();
+    private final GQueue yields = new GQueue();
     /** Read without the lock as a hint. Go: sched.runqsize (both lists). */
     volatile int runqsize;
 
@@ -254,40 +252,25 @@ public final class Sched {
 
     /** Puts gp at the tail of the global queue. Sched lock held. Go: globrunqput. */
     void globrunqput(G gp) {
-        gp.schedlink = null;
-        if (runqtail != null) runqtail.schedlink = gp; else runqhead = gp;
-        runqtail = gp;
+        runq.pushBack(gp);
         runqsize++;
     }
 
     /** Puts a G that yielded (gosched, preemption) at the tail of the yield list. Sched lock held. Go: goschedImpl's globrunqput. */
     void globrunqputyield(G gp) {
-        gp.schedlink = null;
-        if (yieldtail != null) yieldtail.schedlink = gp; else yieldhead = gp;
-        yieldtail = gp;
+        yields.pushBack(gp);
         runqsize++;
     }
 
     /** Puts gp at the head of the global queue. Sched lock held. Go: globrunqputhead. */
     void globrunqputhead(G gp) {
-        gp.schedlink = runqhead;
-        runqhead = gp;
-        if (runqtail == null) runqtail = gp;
+        runq.pushFront(gp);
         runqsize++;
     }
 
     /** Puts a linked batch at the tail. Sched lock held. Go: globrunqputbatch. */
     void globrunqputbatch(G first) {
-        if (first == null) return;
-        int n = 0;
-        G last = first;
-        for (G g = first; g != null; g = g.schedlink) {
-            n++;
-            last = g;
-        }
-        if (runqtail != null) runqtail.schedlink = first; else runqhead = first;
-        runqtail = last;
-        runqsize += n;
+        if (first != null) runqsize += runq.pushBackAll(first);
     }
 
     /**
@@ -317,23 +300,8 @@ public final class Sched {
     }
 
     private G runqpop(boolean yieldsFirst) {
-        if (yieldsFirst ? yieldhead == null : runqhead != null) {
-            G gp = runqhead;
-            runqhead = gp.schedlink;
-            if (runqhead == null) runqtail = null;
-            gp.schedlink = null;
-            return gp;
-        }
-        G gp = yieldhead;
-        yieldhead = gp.schedlink;
-        if (yieldhead == null) yieldtail = null;
-        gp.schedlink = null;
-        return gp;
-    }
-
-    /** Snapshot of the global queue length for traces. */
-    int globalRunqSize() {
-        return runqsize;
+        if (yieldsFirst ? yields.isEmpty() : !runq.isEmpty()) return runq.pop();
+        return yields.pop();
     }
 
     // ------------------------------------------------------------------------------------
@@ -587,9 +555,7 @@ public final class Sched {
                 }
             }
             if (nmspinning.get() < 0) bad.add("nmspinning=" + nmspinning.get());
-            int n = 0;
-            for (G g = runqhead; g != null && n <= runqsize + 1; g = g.schedlink) n++;
-            for (G g = yieldhead; g != null && n <= runqsize + 1; g = g.schedlink) n++;
+            int n = runq.size() + yields.size();
             if (n != runqsize) bad.add("global runq has " + n + " but runqsize=" + runqsize);
             int midleCount = 0;
             for (M mp = midle; mp != null && midleCount <= nmidle + 1; mp = mp.schedlink) midleCount++;

@@ -67,42 +67,12 @@ public final class SelectGo {
                     unlockAll(lockorder, distinct);
                     throw new IllegalStateException("send on closed channel");
                 }
-                Sudog sg = c.recvq.dequeue();
-                if (sg != null) {
-                    sg.elem = sendVals[i];
-                    sg.wake(true);
-                    unlockAll(lockorder, distinct);
-                    return i;
-                }
-                if (c.qcount < c.dataqsiz) {
-                    c.buf[c.sendx] = sendVals[i];
-                    if (++c.sendx == c.dataqsiz) c.sendx = 0;
-                    c.qcount++;
+                if (c.trySendLocked(sendVals[i])) {
                     unlockAll(lockorder, distinct);
                     return i;
                 }
             } else {
-                Sudog sg = c.sendq.dequeue();
-                if (sg != null) {
-                    if (c.dataqsiz == 0) {
-                        recvVal[0] = sg.elem;
-                    } else {
-                        recvVal[0] = c.buf[c.recvx];
-                        c.buf[c.recvx] = sg.elem;
-                        if (++c.recvx == c.dataqsiz) c.recvx = 0;
-                        c.sendx = c.recvx;
-                    }
-                    sg.elem = null;
-                    sg.wake(true);
-                    recvOk[0] = true;
-                    unlockAll(lockorder, distinct);
-                    return i;
-                }
-                if (c.qcount > 0) {
-                    recvVal[0] = c.buf[c.recvx];
-                    c.buf[c.recvx] = null;
-                    if (++c.recvx == c.dataqsiz) c.recvx = 0;
-                    c.qcount--;
+                if (c.tryRecvLocked(recvVal)) {
                     recvOk[0] = true;
                     unlockAll(lockorder, distinct);
                     return i;

@@ -59,7 +59,6 @@ public final class Syscall {
                 if (oldp != null && oldp.casStatus(P._Psyscall, P._Pidle)) {
                     // fast path: the same P
                     Proc.acquirep(mp, oldp);
-                    if (oldp.syscalltick != mp.syscalltick) sched.nsyscallretake.get();
                     oldp.syscalltick = oldp.syscalltick + 1;
                 } else {
                     P pp = null;

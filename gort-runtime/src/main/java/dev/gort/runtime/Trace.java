@@ -35,6 +35,13 @@ final class Trace {
                         .append(" nmidlelocked=").append(sched.nmidlelocked)
                         .append(" stopwait=").append(sched.stopwait)
                         .append(" sysmonwait=").append(sched.sysmonwait ? 1 : 0);
+                // gort's own counters, detail only
+                sb.append(" gortdetail: timersfired=").append(sched.ntimerfired.get())
+                        .append(" sysmontimerstarts=").append(sched.nsysmontimerstart)
+                        .append(" exitsyscallslow=").append(sched.nexitsyscallslow.get())
+                        .append(" handofflimited=").append(sched.nhandofflimited.get())
+                        .append(" staleentries=").append(sched.nstaleentries.get())
+                        .append(" stalls=").append(sched.nstalls);
             } else {
                 sb.append(" [");
                 for (int i = 0; i < allp.length; i++) {
