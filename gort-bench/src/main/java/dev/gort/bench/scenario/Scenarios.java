@@ -338,10 +338,10 @@ public final class Scenarios {
             Goal g = goal(s, v);
             double p99 = r.median(l, "p99");
             String counters = v.sched.equals("gort")
-                    ? preempt ? fmt(r.median(l, "preemptions")) + " / " + fmt(r.median(l, "runawayhandoffs"))
-                    : fmt(r.median(l, "syscallretakes")) + " / " + fmt(r.median(l, "blockedhandoffs"))
+                    ? preempt ? cnt(r.median(l, "preemptions")) + " / " + cnt(r.median(l, "runawayhandoffs"))
+                    : cnt(r.median(l, "syscallretakes")) + " / " + cnt(r.median(l, "blockedhandoffs"))
                     : "—";
-            sb.append("| ").append(l).append(" | ").append(fmt(r.median(l, "ticks")))
+            sb.append("| ").append(l).append(" | ").append(cnt(r.median(l, "ticks")))
                     .append(" | ").append(fmt(r.median(l, "p50")))
                     .append(" | ").append(fmt(p99))
                     .append(" | ").append(fmt(r.median(l, "max")))
@@ -393,12 +393,12 @@ public final class Scenarios {
             String l = v.label;
             Goal g = goal(s, v);
             double ratio = r.median(l, "ratio");
-            sb.append("| ").append(l).append(" | ").append(fmt(r.median(l, "heavyturns")))
-                    .append(" | ").append(fmt(r.median(l, "lightturns")))
+            sb.append("| ").append(l).append(" | ").append(cnt(r.median(l, "heavyturns")))
+                    .append(" | ").append(cnt(r.median(l, "lightturns")))
                     .append(" | ").append(ratioFmt(ratio))
                     .append(" | ").append(ratioList(r.values(l, "ratio")))
                     .append(" | ").append(fmt(r.median(l, "heavyturnms")))
-                    .append(" | ").append(v.sched.equals("gort") ? fmt(r.median(l, "preemptions")) + " / " + fmt(r.median(l, "runawayhandoffs")) : "—")
+                    .append(" | ").append(v.sched.equals("gort") ? cnt(r.median(l, "preemptions")) + " / " + cnt(r.median(l, "runawayhandoffs")) : "—")
                     .append(" | ").append(g == null ? "—" : g.text)
                     .append(" | ").append(verdict(g, ratio, r.values(l, "ratio")))
                     .append(" |\n");
@@ -447,7 +447,7 @@ public final class Scenarios {
     private static String tickerSummary(Results r, String label) {
         double ticks = r.median(label, "ticks");
         if (!(ticks > 0)) return "0 ticks (starved; first ran " + fmt(r.median(label, "firstrun")) + " ms after start)";
-        return fmt(ticks) + " ticks, p99 " + fmt(r.median(label, "p99")) + " ms, max " + fmt(r.median(label, "max")) + " ms";
+        return cnt(ticks) + " ticks, p99 " + fmt(r.median(label, "p99")) + " ms, max " + fmt(r.median(label, "max")) + " ms";
     }
 
     // ---- formatting ----
@@ -460,6 +460,11 @@ public final class Scenarios {
         if (a < 10) return String.format(Locale.ROOT, "%.2f", v);
         if (a < 1000) return String.format(Locale.ROOT, "%.1f", v);
         return String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    /** A count (ticks, turns, counters): no decimals when it is whole. */
+    static String cnt(double v) {
+        return Double.isFinite(v) && v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v) : fmt(v);
     }
 
     static String list(List<Double> l) {
