@@ -5,7 +5,7 @@ import dev.gort.DeadlockException;
 /**
  * Deadlock detection. Go: proc.go checkdead.
  *
- * <p>Called with the sched lock held when an M goes idle. If no M is running, and every
+ * <p>Called with the sched lock held when an M goes idle. If a run is pending, no M is running, and every
  * goroutine waits on something only another goroutine of this runtime can signal (a gort
  * primitive touched only by goroutines), with no timers, syscalls or poll waiters pending,
  * nothing can ever run again: the runtime fails with "all goroutines are asleep - deadlock!".
@@ -21,6 +21,17 @@ final class Checkdead {
     /** Returns true if the runtime is deadlocked. Sched lock held; the caller reports it. */
     static boolean check(Sched sched) {
         if (sched.state != Sched.RUNNING || sched.failure != null) return false;
+        // Go's program ends when main returns; a gort runtime lives on after a run. Goroutines
+        // left blocked after their run returned are leaked, not a deadlock of anything waiting:
+        // only a pending run can be deadlocked.
+        boolean pending = false;
+        for (java.util.concurrent.CompletableFuture<?> f : sched.runs) {
+            if (!f.isDone()) {
+                pending = true;
+                break;
+            }
+        }
+        if (!pending) return false;
         int run = sched.mcount() - sched.nmidle - sched.nmidlelocked - sched.nmsys;
         if (run > 0) return false;
         if (run < 0) {
@@ -38,6 +49,9 @@ final class Checkdead {
                 case G._Gwaiting, G._Gpreempted -> {
                     grunning++;
                     if (gp.externallyWakeable()) return false;
+                    // Its virtual thread must really be parked with no wake-up in flight: a
+                    // thread outside gort (a stack-trace dump, the JDK) may be resubmitting it.
+                    if (!JdkHooks.parkedForGood(gp.thread)) return false;
                 }
                 case G._Grunnable, G._Grunning, G._Gsyscall -> {
                     return false; // in flight: a wake-up is on its way to a queue, or it runs

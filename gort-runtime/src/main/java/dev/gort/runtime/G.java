@@ -144,7 +144,7 @@ public final class G implements Executor, Runnable {
         if (runContinuation == null) {
             // Thread.start: newproc's runqput.
             runContinuation = r;
-            Proc.ready(this);
+            Proc.readyNew(this);
             return;
         }
         // A virtual thread created inside this goroutine inherited this G as its scheduler:
@@ -158,8 +158,16 @@ public final class G implements Executor, Runnable {
                 adopted.put(r, child);
             }
         }
-        child.execute(r);
+        if (child.runContinuation == r && child.status() == _Grunnable && !child.started) {
+            child.started = true;
+            Proc.readyNew(child);
+        } else {
+            child.execute(r);
+        }
     }
+
+    /** For an adopted thread: whether its first submission has been queued. */
+    private boolean started;
 
     /** Drops an adopted child's routing entry when it ends. */
     void forgetAdopted(Runnable r) {

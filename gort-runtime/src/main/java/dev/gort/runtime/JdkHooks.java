@@ -71,6 +71,45 @@ public final class JdkHooks {
         FAILURE = failure;
     }
 
+    private static final java.lang.invoke.VarHandle VT_STATE, VT_PARK_PERMIT;
+    /** VirtualThread.PARKED (JDK 25); checked against the JDK's own constant at startup. */
+    private static final int VT_PARKED;
+
+    static {
+        java.lang.invoke.VarHandle st = null, pp = null;
+        int parked = -1;
+        try {
+            Class<?> vt = Class.forName("java.lang.VirtualThread");
+            MethodHandles.Lookup l = MethodHandles.privateLookupIn(vt, MethodHandles.lookup());
+            st = l.findVarHandle(vt, "state", int.class);
+            pp = l.findVarHandle(vt, "parkPermit", boolean.class);
+            java.lang.reflect.Field f = vt.getDeclaredField("PARKED");
+            f.setAccessible(true);
+            parked = f.getInt(null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            st = null;
+            pp = null;
+        }
+        VT_STATE = st;
+        VT_PARK_PERMIT = pp;
+        VT_PARKED = parked;
+    }
+
+    /**
+     * Whether virtual thread t is parked with nothing on its way to wake it: state PARKED (not
+     * suspended, not being unparked) and no park permit. Anything else, or a JDK whose shape
+     * is not recognised, answers false: checkdead must never call a deadlock while a wake-up
+     * may be in flight (for example while another thread takes t's stack trace, the JDK
+     * suspends t and an unpark meanwhile only sets the permit).
+     */
+    static boolean parkedForGood(Thread t) {
+        if (VT_STATE == null || t == null || !t.isVirtual()) return false;
+        int s = (int) VT_STATE.getVolatile(t);
+        if (s != VT_PARKED) return false;
+        if ((boolean) VT_PARK_PERMIT.getVolatile(t)) return false;
+        return (int) VT_STATE.getVolatile(t) == VT_PARKED;
+    }
+
     private static volatile boolean jdkThreadsInitialised;
 
     /**

@@ -127,7 +127,9 @@ final class Mstart {
             Proc.releasep(mp);
             sched.lockSched();
             try {
-                sched.globrunqputbatch(pp.runq.drain());
+                // Whatever is still queued goes to the global queue (nothing should be: the
+                // runtime ended, but an M must never die holding work).
+                while (!pp.runq.isEmpty()) sched.globrunqputbatch(pp.runq.drain());
                 sched.pidleput(pp);
             } finally {
                 sched.lock.unlock();

@@ -101,17 +101,30 @@ public final class Proc {
      * Makes gp runnable. Called through the JDK's executor call, on any thread. Go: ready.
      */
     static void ready(G gp) {
+        readyImpl(gp, false);
+    }
+
+    /** The first submission of a new goroutine: it is _Grunnable already and must be queued. */
+    static void readyNew(G gp) {
+        readyImpl(gp, true);
+    }
+
+    private static void readyImpl(G gp, boolean isNew) {
         Sched sched = gp.sched;
         for (;;) {
+            if (isNew) break;
             long w = gp.statusWord();
             int s = G.statusOf(w);
             if (s == G._Gwaiting || s == G._Grunning) {
                 // _Grunning: the wake-up raced with the unmount, or the G yielded on its M.
                 if (gp.casStatusWord(w, G.word(G.seqOf(w), G._Grunnable))) break;
             } else if (s == G._Grunnable) {
-                // A new G, or a resubmission of one already queued (the JDK may resubmit a
-                // thread it suspended to take a stack trace). A duplicate entry is harmless.
-                break;
+                // Already queued: the JDK resubmits a runnable thread it suspended to take a
+                // stack trace. Its queue entry will run it (and if an M consumed that entry
+                // while the thread was suspended, the M marked it _Gwaiting, so a resubmission
+                // then is accepted above). A second entry must not be made: Gs are linked
+                // through schedlink, and a G in a list twice would cut the list.
+                return;
             } else {
                 throw new IllegalStateException("gort: ready of goroutine " + gp.goid + " in status " + G.statusName(s));
             }
@@ -394,11 +407,19 @@ public final class Proc {
             // batched into this P's queue earlier. Keeps wake-up latency near one time slice.
             boolean afterPreempt = mp.preempted;
             mp.preempted = false;
-            boolean fairTick = pp.schedtick % 61 == 0;
-            if ((afterPreempt || fairTick) && sched.runqsize > 0) {
+            if (pp.schedtick % 61 == 0 && sched.runqsize > 0) {
                 sched.lockSched();
                 try {
-                    gp = sched.globrunqget(pp, 1, fairTick && !afterPreempt);
+                    gp = sched.globrunqget(pp, 1, true); // fairness: yields first on this tick
+                } finally {
+                    sched.lock.unlock();
+                }
+            } else if (afterPreempt && sched.hasWakeups()) {
+                // Only a wake-up, never the yield list: the G just preempted is there, and
+                // taking it back would starve this P's local queue.
+                sched.lockSched();
+                try {
+                    gp = sched.globrunqgetwakeup();
                 } finally {
                     sched.lock.unlock();
                 }

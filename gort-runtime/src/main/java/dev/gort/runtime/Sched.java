@@ -299,6 +299,18 @@ public final class Sched {
         return gp;
     }
 
+    /** Takes the first wake-up (not a yield) from the global queue, or null. Sched lock held. */
+    G globrunqgetwakeup() {
+        if (runq.isEmpty()) return null;
+        runqsize--;
+        return runq.pop();
+    }
+
+    /** Whether a wake-up (not a yield) waits in the global queue; a hint, without the lock. */
+    boolean hasWakeups() {
+        return !runq.isEmpty();
+    }
+
     private G runqpop(boolean yieldsFirst) {
         if (yieldsFirst ? yields.isEmpty() : !runq.isEmpty()) return runq.pop();
         return yields.pop();

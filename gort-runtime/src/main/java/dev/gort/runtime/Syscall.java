@@ -28,14 +28,21 @@ public final class Syscall {
                     mp.oldp = null; // already without a P (sysmon took it): nothing to leave behind
                     break;
                 }
-                if (pp.casStatus(P._Prunning, P._Psyscall)) {
-                    mp.syscalltick = pp.syscalltick;
-                    mp.oldp = pp;
-                    mp.p = null;
-                    pp.m = null;
-                    break;
+                if (pp.status == P._Pretaking) {
+                    Thread.onSpinWait(); // sysmon is deciding about this P; with locks set it backs off
+                    continue;
                 }
-                Thread.onSpinWait(); // sysmon is deciding about this P (_Pretaking)
+                // Unwire before publishing _Psyscall (Go: pp.m = 0 before the status store): once
+                // the P is _Psyscall sysmon may retake it and hand it to another M at once.
+                mp.syscalltick = pp.syscalltick;
+                mp.oldp = pp;
+                pp.m = null;
+                mp.p = null;
+                if (pp.casStatus(P._Prunning, P._Psyscall)) break;
+                // sysmon had it in _Pretaking for an instant: rewire and try again
+                pp.m = mp;
+                mp.p = pp;
+                mp.oldp = null;
             }
             Sysmon.wake(sched);
         } finally {
