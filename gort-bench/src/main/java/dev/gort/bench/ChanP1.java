@@ -1,0 +1,12 @@
+package dev.gort.bench;
+
+import org.openjdk.jmh.annotations.Fork;
+
+/** {@link ChannelBench} at parallelism 1: gort GOMAXPROCS=1, JDK default scheduler with one carrier. */
+@Fork(value = 1, jvmArgsAppend = {
+        "--add-opens=java.base/java.lang=ALL-UNNAMED",
+        "-Dgort.bench.parallelism=1",
+        "-Djdk.virtualThreadScheduler.parallelism=1",
+        "-Djdk.virtualThreadScheduler.maxPoolSize=1"})
+public class ChanP1 extends ChannelBench {
+}
