@@ -3,7 +3,6 @@ package dev.gort;
 import dev.gort.runtime.Proc;
 import dev.gort.runtime.WaitReason;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -14,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Cond {
     private final Locker l;
-    private final AtomicBoolean spin = new AtomicBoolean(); // guards the list (docs/DESIGN.md §10)
+    private final dev.gort.runtime.SpinLock spin = new dev.gort.runtime.SpinLock(); // guards the list (docs/DESIGN.md §10)
     private Waiter head, tail;
     private volatile boolean usedOutside;
 
@@ -34,7 +33,7 @@ public final class Cond {
 
     private void lockList() {
         if (!usedOutside && !Proc.inGoroutine()) usedOutside = true;
-        while (!spin.compareAndSet(false, true)) Thread.onSpinWait();
+        spin.lock();
     }
 
     /** Go: Cond.Wait. Uninterruptible as Go's; an interrupt is kept for the caller. */
@@ -44,7 +43,7 @@ public final class Cond {
         lockList();
         if (tail != null) tail.next = w; else head = w;
         tail = w;
-        spin.set(false);
+        spin.unlock();
         l.unlock();
         Proc.setParkingReason(WaitReason.SYNC_COND_WAIT, usedOutside);
         boolean interrupted = false;
@@ -68,7 +67,7 @@ public final class Cond {
             head = w.next;
             if (head == null) tail = null;
         }
-        spin.set(false);
+        spin.unlock();
         if (w != null) {
             w.notified = true;
             LockSupport.unpark(w.thread);
@@ -80,7 +79,7 @@ public final class Cond {
         lockList();
         Waiter w = head;
         head = tail = null;
-        spin.set(false);
+        spin.unlock();
         for (; w != null; w = w.next) {
             w.notified = true;
             LockSupport.unpark(w.thread);

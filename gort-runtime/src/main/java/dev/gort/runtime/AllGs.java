@@ -22,16 +22,8 @@ final class AllGs {
      * successor, need an M to run while every M waited on that same monitor (a deadlock seen
      * in testing). Spinning never enqueues the caller; the critical sections are a few stores.
      */
-    private static final class Stripe extends java.util.concurrent.atomic.AtomicBoolean {
+    private static final class Stripe extends SpinLock {
         G head;
-
-        void lock() {
-            while (!compareAndSet(false, true)) Thread.onSpinWait();
-        }
-
-        void unlock() {
-            set(false);
-        }
     }
 
     private final Stripe[] stripes = new Stripe[STRIPES];

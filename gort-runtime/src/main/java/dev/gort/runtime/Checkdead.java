@@ -23,15 +23,9 @@ final class Checkdead {
         if (sched.state != Sched.RUNNING || sched.failure != null) return false;
         // Go's program ends when main returns; a gort runtime lives on after a run. Goroutines
         // left blocked after their run returned are leaked, not a deadlock of anything waiting:
-        // only a pending run can be deadlocked.
-        boolean pending = false;
-        for (java.util.concurrent.CompletableFuture<?> f : sched.runs) {
-            if (!f.isDone()) {
-                pending = true;
-                break;
-            }
-        }
-        if (!pending) return false;
+        // only a pending run can be deadlocked, i.e. one whose main goroutine is alive (checked
+        // in the walk below; a run registered but whose main does not exist yet is not pending).
+
         int run = sched.mcount() - sched.nmidle - sched.nmidlelocked - sched.nmsys;
         if (run > 0) return false;
         if (run < 0) {
@@ -43,7 +37,9 @@ final class Checkdead {
             if (!pp.runq.isEmpty()) return false;
         }
         int grunning = 0;
+        boolean mainAlive = false;
         for (G gp : sched.allgs.snapshot()) {
+            if (gp.isMain) mainAlive = true;
             int s = gp.status();
             switch (s) {
                 case G._Gwaiting, G._Gpreempted -> {
@@ -60,6 +56,7 @@ final class Checkdead {
             }
         }
         if (grunning == 0) return false; // no goroutines: an idle runtime, not a deadlock
+        if (!mainAlive) return false;     // only leftovers of finished runs: leaked, not deadlocked
         // Maybe jump time forward for playground (Go); here: pending timers keep it alive.
         if (Timers.timeSleepUntil(sched) != 0) return false;
         // netpoll waiters (issue 6) will join here.

@@ -1,6 +1,5 @@
 package dev.gort.runtime;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -13,7 +12,7 @@ import java.util.concurrent.locks.LockSupport;
  * threads both take it, and a goroutine must never wait in a lock's queue (docs/DESIGN.md §10);
  * the critical sections are a few stores and an unpark.
  */
-public final class HChan extends AtomicBoolean {
+public final class HChan extends SpinLock {
     private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
 
     /** Lock order for select (Go sorts by address). */
@@ -33,14 +32,6 @@ public final class HChan extends AtomicBoolean {
         this.nil = nil;
         this.dataqsiz = size;
         this.buf = new Object[size];
-    }
-
-    void lock() {
-        while (!compareAndSet(false, true)) Thread.onSpinWait();
-    }
-
-    void unlock() {
-        set(false);
     }
 
     void noteCaller() {

@@ -115,7 +115,8 @@ public final class Proc {
             if (isNew) break;
             long w = gp.statusWord();
             int s = G.statusOf(w);
-            if (s == G._Gwaiting || s == G._Grunning) {
+            if (s == G._Gwaiting || s == G._Grunning || s == G._Gsyscall) {
+                // _Gsyscall: the goroutine parked or yielded inside a declared syscall.
                 // _Grunning: the wake-up raced with the unmount, or the G yielded on its M.
                 if (gp.casStatusWord(w, G.word(G.seqOf(w), G._Grunnable))) break;
             } else if (s == G._Grunnable) {
@@ -207,7 +208,7 @@ public final class Proc {
     public static <T> T runMain(Sched sched, java.util.concurrent.Callable<T> main) throws Exception {
         Objects.requireNonNull(main, "gort: run(null): the main function must not be null");
         java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
-        sched.runs.add(result);
+        sched.runs.add(result); // before main exists: a failure from now on fails this run
         try {
             RuntimeException failed = sched.failure;
             if (failed != null) throw failed;
@@ -489,7 +490,10 @@ public final class Proc {
         // Approximate, like Go's g.waitsince: sysmon's clock of its last round (at most one
         // sysmon delay old), not a clock read on every park.
         gp.waitsince = sched.approxNow();
-        gp.casStatusWord(runWord, G.word(G.seqOf(runWord), G._Gwaiting));
+        if (!gp.casStatusWord(runWord, G.word(G.seqOf(runWord), G._Gwaiting))) {
+            // It may have parked inside a declared syscall (entersyscall keeps the sequence).
+            gp.casStatusWord(G.word(G.seqOf(runWord), G._Gsyscall), G.word(G.seqOf(runWord), G._Gwaiting));
+        }
     }
 
     /** A goroutine ended. Runs on the M it ended on. Go: goexit0. */
@@ -881,6 +885,9 @@ public final class Proc {
     /** Disassociates the current M from its P. Go: releasep. */
     static P releasep(M mp) {
         P pp = mp.p;
+        // sysmon may have flipped our running P to _Pretaking for an instant (it backs off: our
+        // locks is set in scheduler code); wait that out before checking.
+        while (pp != null && pp.status == P._Pretaking) Thread.onSpinWait();
         if (pp == null || pp.m != mp || pp.status != P._Prunning) {
             throw new IllegalStateException("releasep: invalid arg: " + pp + " m=" + (pp == null ? null : pp.m));
         }

@@ -85,6 +85,9 @@ public final class Sched {
      */
     void lockSched() {
         if (Thread.currentThread().isVirtual()) {
+            // Never join the lock's queue, and never yield: goroutine code that takes this lock
+            // is using its M and P (exitsyscall, ready) and must not move to another carrier
+            // midway (docs/DESIGN.md §7). The critical sections are short.
             while (!lock.tryLock()) Thread.onSpinWait();
         } else {
             lock.lock();

@@ -1,6 +1,5 @@
 package dev.gort.runtime;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -12,7 +11,7 @@ import java.util.concurrent.locks.LockSupport;
  * queueLifo: a Mutex waiter that has already waited goes first). The lock is a spin lock
  * (docs/DESIGN.md §10).
  */
-public final class Sema extends AtomicBoolean {
+public final class Sema extends SpinLock {
     private int count;
     private Waiter head, tail;
     private final WaitReason reason;
@@ -27,14 +26,6 @@ public final class Sema extends AtomicBoolean {
 
     public Sema(WaitReason reason) {
         this.reason = reason;
-    }
-
-    private void lock() {
-        while (!compareAndSet(false, true)) Thread.onSpinWait();
-    }
-
-    private void unlock() {
-        set(false);
     }
 
     /** Marks the primitive as used from outside gort if the caller is not a goroutine. */

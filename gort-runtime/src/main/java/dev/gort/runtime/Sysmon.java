@@ -363,6 +363,9 @@ final class Sysmon {
             sched.nhandofflimited.incrementAndGet();
             return false;
         }
+        // Cheap pre-check: an M in scheduler code (locks set) or between goroutines cannot
+        // lose its P; avoid even flipping the status then.
+        if (mp.locks != 0 || mp.curg == null) return false;
         if (!pp.casStatus(P._Prunning, P._Pretaking)) return false;
         if (mp.locks != 0 || pp.m != mp || mp.p != pp || mp.curg == null) {
             pp.status = P._Prunning;

@@ -1,6 +1,5 @@
 package dev.gort.runtime;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,19 +19,11 @@ public final class Timers {
     static final int IDLE = 0, WAITING = 1, RUNNING = 2;
 
     /** One P's heap. Guarded by a spin lock (timers are added from anywhere). Go: p.timers + p.timersLock. */
-    static final class Heap extends AtomicBoolean {
+    static final class Heap extends SpinLock {
         Timer[] a = new Timer[8];
         int n;
         /** when of the earliest timer, or 0. Read without the lock. Go: p.timer0When. */
         volatile long timer0When;
-
-        void lock() {
-            while (!compareAndSet(false, true)) Thread.onSpinWait();
-        }
-
-        void unlock() {
-            set(false);
-        }
 
         void push(Timer t) {
             if (n == a.length) a = java.util.Arrays.copyOf(a, n * 2);
