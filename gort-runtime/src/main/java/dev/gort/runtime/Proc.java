@@ -385,7 +385,7 @@ public final class Proc {
      */
     static void schedule(M mp) {
         Sched sched = mp.sched;
-        boolean[] inherit = new boolean[1];
+        boolean[] inherit = mp.inheritBuf; // owner-only scratch: no allocation per call
         for (;;) {
             if (mp.exiting) return;
             if (mp.p == null) {
@@ -509,7 +509,7 @@ public final class Proc {
      */
     static G findrunnable(M mp) {
         Sched sched = mp.sched;
-        boolean[] inherit = new boolean[1];
+        boolean[] inherit = mp.inheritBuf; // owner-only scratch: no allocation per call
         for (;;) {
             if (mp.exiting) return null;
             if (sched.gcwaiting) {

@@ -204,7 +204,6 @@ public final class Sched {
     volatile M timerSleeper;
     volatile long timerSleepUntil;
     final AtomicLong timerRR = new AtomicLong();
-    final AtomicLong ntimers = new AtomicLong();
     final AtomicLong ntimerfired = new AtomicLong();
     volatile long nsysmontimerstart;
 

@@ -74,9 +74,5 @@ final class Sudog {
             if (sg.next != null) sg.next.prev = sg.prev; else last = sg.prev;
             sg.next = sg.prev = null;
         }
-
-        boolean isEmpty() {
-            return first == null;
-        }
     }
 }

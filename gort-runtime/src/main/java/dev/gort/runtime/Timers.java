@@ -134,7 +134,6 @@ public final class Timers {
             }
             if (added) break;
         }
-        sched.ntimers.incrementAndGet();
         wakeTimerSleeper(sched, when);
     }
 

@@ -142,21 +142,6 @@ public record Tunables(boolean sysmon, long sysmonMinDelayNs, long sysmonMaxDela
                 syscallRetakeNs, ignoredPreemptNs, blockedCarrierNs, maxHandoffThreads, schedtraceMs, scheddetail, traceOutput);
     }
 
-    public Tunables withForcePreempt(long ns) {
-        return new Tunables(sysmon, sysmonMinDelayNs, sysmonMaxDelayNs, sysmonIdleRounds, deepSleepMaxNs, ns,
-                syscallRetakeNs, ns, blockedCarrierNs, maxHandoffThreads, schedtraceMs, scheddetail, traceOutput);
-    }
-
-    public Tunables withSchedtrace(int ms, boolean detail, PrintStream out) {
-        return new Tunables(sysmon, sysmonMinDelayNs, sysmonMaxDelayNs, sysmonIdleRounds, deepSleepMaxNs, forcePreemptNs,
-                syscallRetakeNs, ignoredPreemptNs, blockedCarrierNs, maxHandoffThreads, ms, detail, out);
-    }
-
-    public Tunables withSysmonDelays(long minNs, long maxNs, int idleRounds) {
-        return new Tunables(sysmon, minNs, maxNs, idleRounds, deepSleepMaxNs, forcePreemptNs,
-                syscallRetakeNs, ignoredPreemptNs, blockedCarrierNs, maxHandoffThreads, schedtraceMs, scheddetail, traceOutput);
-    }
-
     public Tunables withThresholds(long syscallRetakeNs, long ignoredPreemptNs, long blockedCarrierNs, int maxHandoffThreads) {
         return new Tunables(sysmon, sysmonMinDelayNs, sysmonMaxDelayNs, sysmonIdleRounds, deepSleepMaxNs, forcePreemptNs,
                 syscallRetakeNs, ignoredPreemptNs, blockedCarrierNs, maxHandoffThreads, schedtraceMs, scheddetail, traceOutput);
