@@ -1,0 +1,3 @@
+module gort.dev/bench/chanbench
+
+go 1.19
