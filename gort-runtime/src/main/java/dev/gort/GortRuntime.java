@@ -64,7 +64,7 @@ public final class GortRuntime implements AutoCloseable {
         private PrintStream panicOutput = System.err;
         private Sched.Clock clock = Sched.Clock.SYSTEM;
         private Tunables tunables;
-        private Long forcePreempt, syscallRetake, ignoredPreempt, blockedCarrier, sysmonMin, sysmonMax;
+        private Long forcePreempt, syscallRetake, ignoredPreempt, blockedCarrier, sysmonMin, sysmonMax, runawayReport;
         private Integer sysmonIdleRounds, maxHandoffThreads, schedtrace;
         private Boolean scheddetail;
         private java.io.PrintStream traceOutput;
@@ -86,6 +86,16 @@ public final class GortRuntime implements AutoCloseable {
         /** How long a goroutine may ignore a preemption request before it loses its P (default forcePreempt). */
         public Builder ignoredPreemption(Duration d) {
             this.ignoredPreempt = d.toNanos();
+            return this;
+        }
+
+        /**
+         * How long a goroutine may ignore a preemption request before it is reported, once, with
+         * its stack and how long it has run (default 100 ms; {@link Duration#ZERO}: never). The
+         * report names a loop that no checkpoint reaches (one the gort agent did not cover).
+         */
+        public Builder runawayReport(Duration d) {
+            this.runawayReport = d.toNanos();
             return this;
         }
 
@@ -134,6 +144,8 @@ public final class GortRuntime implements AutoCloseable {
                     ignoredPreempt != null ? ignoredPreempt : (forcePreempt != null ? fp : b.ignoredPreemptNs()),
                     blockedCarrier != null ? blockedCarrier : b.blockedCarrierNs(),
                     maxHandoffThreads != null ? maxHandoffThreads : b.maxHandoffThreads(),
+                    runawayReport != null ? runawayReport : b.runawayReportNs(),
+                    b.timerSlackNs(),
                     schedtrace != null ? schedtrace : b.schedtraceMs(),
                     scheddetail != null ? scheddetail : b.scheddetail(),
                     traceOutput != null ? traceOutput : b.traceOutput());

@@ -4,7 +4,7 @@ import org.openjdk.jmh.annotations.Fork;
 
 /** {@link ChannelBench} at parallelism 1: gort GOMAXPROCS=1, JDK default scheduler with one carrier. */
 @Fork(value = 1, jvmArgsAppend = {
-        "--add-opens=java.base/java.lang=ALL-UNNAMED",
+        "--add-opens=java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
         "-Dgort.bench.parallelism=1",
         "-Djdk.virtualThreadScheduler.parallelism=1",
         "-Djdk.virtualThreadScheduler.maxPoolSize=1"})

@@ -4,7 +4,7 @@ import org.openjdk.jmh.annotations.Fork;
 
 /** {@link SchedulerBench} at parallelism 2: gort GOMAXPROCS=2, JDK default scheduler with two carriers. */
 @Fork(value = 2, jvmArgsAppend = {
-        "--add-opens=java.base/java.lang=ALL-UNNAMED",
+        "--add-opens=java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
         "-Dgort.bench.parallelism=2",
         "-Djdk.virtualThreadScheduler.parallelism=2",
         "-Djdk.virtualThreadScheduler.maxPoolSize=2"})

@@ -98,6 +98,7 @@ final class Mstart {
     /** Go: mstart1. Runs mstartfn if set; then, for a scheduling M, acquires nextp and schedules. */
     static void mstart1(M mp) {
         mp.procid = gettid();
+        OsThread.minit(mp.sched.config.tunables());
         Runnable fn = mp.mstartfn;
         if (fn == MSPINNING) {
             mp.spinning = true; // startm's caller incremented nmspinning

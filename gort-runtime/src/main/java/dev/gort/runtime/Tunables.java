@@ -17,14 +17,18 @@ import java.util.Locale;
  * @param ignoredPreemptNs    a G that ignores a preemption request this long loses its P ({@code gort.ignoredpreempt}, default forcePreemptNs)
  * @param blockedCarrierNs    sample a carrier's CPU time once its G has run this long without a schedule ({@code gort.blockedcarrier}, 1 ms)
  * @param maxHandoffThreads   cap on Ms left behind with a blocked or runaway goroutine ({@code gort.maxhandoffthreads})
+ * @param runawayReportNs     a goroutine that ignores a preemption request this long is reported once, with its
+ *                            stack ({@code gort.runawayreport}, 100 ms; 0 = never)
+ * @param timerSlackNs        the Linux timer slack of gort's threads (PR_SET_TIMERSLACK; {@code gort.timerslack},
+ *                            1 ns; 0 = leave the kernel's 50 us); needs native access, skipped without it
  * @param schedtraceMs        print a SCHED line every this many ms, 0 = off ({@code gort.debug=schedtrace=N} or GORTDEBUG)
  * @param scheddetail         with schedtrace, print P, M and G lines too
  * @param traceOutput         where SCHED lines go (stderr, as in Go)
  */
 public record Tunables(boolean sysmon, long sysmonMinDelayNs, long sysmonMaxDelayNs, int sysmonIdleRounds,
                        long deepSleepMaxNs, long forcePreemptNs, long syscallRetakeNs, long ignoredPreemptNs,
-                       long blockedCarrierNs, int maxHandoffThreads, int schedtraceMs, boolean scheddetail,
-                       PrintStream traceOutput) {
+                       long blockedCarrierNs, int maxHandoffThreads, long runawayReportNs, long timerSlackNs,
+                       int schedtraceMs, boolean scheddetail, PrintStream traceOutput) {
 
     public static final long MS = 1_000_000L;
 
@@ -42,6 +46,8 @@ public record Tunables(boolean sysmon, long sysmonMinDelayNs, long sysmonMaxDela
         if (maxHandoffThreads < 0) {
             throw new IllegalArgumentException("gort: maxHandoffThreads must not be negative, got " + maxHandoffThreads);
         }
+        if (runawayReportNs != 0) positive("runaway report threshold", runawayReportNs, MS, 3_600_000 * MS);
+        positive("timer slack", timerSlackNs, 0, 10 * MS);
         if (schedtraceMs < 0) throw new IllegalArgumentException("gort: schedtrace must not be negative, got " + schedtraceMs);
         if (traceOutput == null) throw new IllegalArgumentException("gort: trace output must not be null");
     }
@@ -67,6 +73,7 @@ public record Tunables(boolean sysmon, long sysmonMinDelayNs, long sysmonMaxDela
                 (int) integer("gort.sysmon.idlerounds", 50), duration("gort.sysmon.deepsleep", 60_000 * MS),
                 forcePreempt, duration("gort.syscallretake", 10 * MS), duration("gort.ignoredpreempt", forcePreempt),
                 duration("gort.blockedcarrier", MS), (int) integer("gort.maxhandoffthreads", 1_000),
+                duration("gort.runawayreport", 100 * MS), duration("gort.timerslack", 1),
                 trace[0], trace[1] != 0, System.err);
     }
 
@@ -139,11 +146,13 @@ public record Tunables(boolean sysmon, long sysmonMinDelayNs, long sysmonMaxDela
 
     public Tunables withSysmon(boolean on) {
         return new Tunables(on, sysmonMinDelayNs, sysmonMaxDelayNs, sysmonIdleRounds, deepSleepMaxNs, forcePreemptNs,
-                syscallRetakeNs, ignoredPreemptNs, blockedCarrierNs, maxHandoffThreads, schedtraceMs, scheddetail, traceOutput);
+                syscallRetakeNs, ignoredPreemptNs, blockedCarrierNs, maxHandoffThreads, runawayReportNs, timerSlackNs,
+                schedtraceMs, scheddetail, traceOutput);
     }
 
     public Tunables withThresholds(long syscallRetakeNs, long ignoredPreemptNs, long blockedCarrierNs, int maxHandoffThreads) {
         return new Tunables(sysmon, sysmonMinDelayNs, sysmonMaxDelayNs, sysmonIdleRounds, deepSleepMaxNs, forcePreemptNs,
-                syscallRetakeNs, ignoredPreemptNs, blockedCarrierNs, maxHandoffThreads, schedtraceMs, scheddetail, traceOutput);
+                syscallRetakeNs, ignoredPreemptNs, blockedCarrierNs, maxHandoffThreads, runawayReportNs, timerSlackNs,
+                schedtraceMs, scheddetail, traceOutput);
     }
 }
