@@ -105,6 +105,8 @@ public final class G implements Executor, Runnable {
     boolean inAllgs;
     /** For an adopted virtual thread: the G whose executor the JDK calls for it. */
     G adoptedBy;
+    /** For a thread made by a {@link Spawner}'s builder: that spawner (it routes the JDK's calls). */
+    Spawner spawnedBy;
     /** Virtual threads created inside this goroutine inherit this G as their scheduler. */
     private Map<Runnable, G> adopted;
 

@@ -162,6 +162,18 @@ public final class JdkHooks {
         }
     }
 
+    /** A builder of virtual threads scheduled by {@code scheduler} (the JDK's VirtualThreadBuilder(Executor)). */
+    static Thread.Builder.OfVirtual virtualThreadBuilder(Executor scheduler) {
+        check();
+        try {
+            return (Thread.Builder.OfVirtual) VIRTUAL_THREAD_BUILDER.invokeExact(scheduler);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("gort: cannot create a virtual-thread builder", t);
+        }
+    }
+
     /**
      * The platform thread the current thread runs on: itself for a platform thread, the
      * carrier for a mounted virtual thread. One intrinsic load in compiled code.

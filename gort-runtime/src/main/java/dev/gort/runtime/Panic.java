@@ -5,7 +5,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 
 /** Go's panic report for an uncaught exception in a goroutine. Go: panic.go printpanics + traceback. */
-final class Panic {
+public final class Panic {
     private Panic() {}
 
     /**
@@ -21,13 +21,21 @@ final class Panic {
      * </pre>
      */
     static void printReport(PrintStream out, G gp, Throwable t) {
+        printReport(out, gp.goid, gp.parentGoid, t);
+    }
+
+    /**
+     * Go's panic report for goroutine goid, created by goroutine parentGoid (0: from outside
+     * gort): {@code panic: ...}, the goroutine header and its stack, written in one call.
+     */
+    public static void printReport(PrintStream out, long goid, long parentGoid, Throwable t) {
         StringWriter sw = new StringWriter();
         PrintWriter pw = new PrintWriter(sw);
         pw.println("panic: " + t);
         pw.println();
-        pw.println("goroutine " + gp.goid + " [running]:");
+        pw.println("goroutine " + goid + " [running]:");
         t.printStackTrace(pw);
-        pw.println(gp.parentGoid == 0 ? "created outside gort" : "created by goroutine " + gp.parentGoid);
+        pw.println(parentGoid == 0 ? "created outside gort" : "created by goroutine " + parentGoid);
         pw.flush();
         out.print(sw); // one call: PrintStream keeps it whole
         out.flush();

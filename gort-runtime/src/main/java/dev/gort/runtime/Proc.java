@@ -500,6 +500,7 @@ public final class Proc {
     private static void goexit0(Sched sched, G gp) {
         sched.allgs.remove(gp);
         if (gp.adoptedBy != null) gp.adoptedBy.forgetAdopted(gp.runContinuation);
+        if (gp.spawnedBy != null) gp.spawnedBy.forget(gp.runContinuation);
         sched.goroutineEnded();
     }
 
