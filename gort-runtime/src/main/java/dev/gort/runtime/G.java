@@ -76,6 +76,15 @@ public final class G implements Executor, Runnable {
      * by execute. Go: g.preempt with stackguard0 = stackPreempt.
      */
     volatile boolean preempt;
+    /**
+     * When sysmon first asked this G to yield in its current slice (runtime clock), 0 if it has
+     * not; for the runaway report. Written by sysmon, cleared by execute.
+     */
+    volatile long preemptsince;
+    /** When its current slice began (the P's schedwhen at execute). Read racily by sysmon. */
+    long slicewhen;
+    /** Whether sysmon has reported it as a runaway (once per goroutine). Sysmon only. */
+    boolean runawayReported;
     /** Why the G yielded last; written by the G itself just before it yields. */
     int yieldKind;
     static final int YIELD_GOSCHED = 1;

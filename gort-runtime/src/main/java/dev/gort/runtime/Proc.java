@@ -463,6 +463,8 @@ public final class Proc {
             pp.schedwhen = sched.clock.nanotime(); // before the tick: sysmon reads tick, then when
             pp.schedtick = pp.schedtick + 1;       // owner-only counter
         }
+        gp.slicewhen = pp.schedwhen;
+        if (gp.preemptsince != 0) gp.preemptsince = 0;
         pp.nexecute = pp.nexecute + 1;
 
         mp.releaseLocks(0); // user code runs: sysmon may now hand our P off (a blocked carrier, a runaway)

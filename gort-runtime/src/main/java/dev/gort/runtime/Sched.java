@@ -230,6 +230,8 @@ public final class Sched {
     final AtomicLong npreempt = new AtomicLong();
     final AtomicLong nstw = new AtomicLong();
     final AtomicLong nadopted = new AtomicLong();
+    /** Goroutines reported for ignoring preemption past gort.runawayreport. Sysmon only. */
+    volatile long nrunaways;
     /** Schedules the virtual threads of {@link dev.gort.Goroutines}' builders. */
     final Spawner spawner = new Spawner(this);
     final AtomicLong nstaleentries = new AtomicLong();

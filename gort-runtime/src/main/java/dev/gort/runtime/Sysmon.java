@@ -162,6 +162,8 @@ final class Sysmon {
         long sleep = t.deepSleepMaxNs();
         long next = Timers.timeSleepUntil(sched); // wake for the next timer, as Go's sysmon
         if (next != 0) sleep = Math.max(t.sysmonMinDelayNs(), Math.min(sleep, next - now));
+        long report = runawayDeadline; // and for a runaway report that falls due
+        if (report != Long.MAX_VALUE) sleep = Math.max(t.sysmonMinDelayNs(), Math.min(sleep, report - now));
         woken = sched.sysmonnote.sleep(sleep);
         sched.lockSched();
         try {
@@ -297,8 +299,57 @@ final class Sysmon {
                 }
             }
         }
-        nextDeadline = deadline;
+        nextDeadline = Math.min(deadline, reportRunaways(now));
         return n;
+    }
+
+    /**
+     * Reports, once per goroutine, every goroutine that has ignored a preemption request for
+     * gort.runawayreport (100 ms): on a P, or running on without one after a runaway hand-off.
+     * Returns when the next report may be due (Long.MAX_VALUE: none pending). gort only: Go's
+     * asynchronous preemption leaves nothing to report; on the JVM it names the loop that no
+     * checkpoint reaches (one the gort agent did not cover, or pinned code).
+     */
+    long reportRunaways(long now) {
+        long limit = t.runawayReportNs();
+        if (limit == 0) return Long.MAX_VALUE;
+        long next = Long.MAX_VALUE;
+        for (P pp : sched.allp) {
+            M mp = pp.m;
+            if (pp.status == P._Prunning && mp != null) next = Math.min(next, checkRunaway(mp.curg, now, limit));
+        }
+        if (sched.nmlost.get() > 0) {
+            for (Thread t : sched.threads()) {
+                if (t instanceof M mp && mp.lostP) next = Math.min(next, checkRunaway(mp.curg, now, limit));
+            }
+        }
+        runawayDeadline = next;
+        return next;
+    }
+
+    /** When sysmon should look again at the pending runaway report, if any. */
+    private volatile long runawayDeadline = Long.MAX_VALUE;
+
+    private long checkRunaway(G gp, long now, long limit) {
+        if (gp == null || gp.runawayReported) return Long.MAX_VALUE;
+        long since = gp.preemptsince;
+        if (since == 0 || gp.status() != G._Grunning) return Long.MAX_VALUE;
+        if (now - since < limit) return since + limit;
+        gp.runawayReported = true;
+        sched.nrunaways++;
+        Thread th = gp.thread;
+        StackTraceElement[] stack = th == null ? new StackTraceElement[0] : th.getStackTrace();
+        StringBuilder sb = new StringBuilder();
+        sb.append("gort: goroutine ").append(gp.goid).append(" has ignored preemption for ")
+                .append((now - since) / Tunables.MS).append(" ms (running ")
+                .append(Math.max(0, now - gp.slicewhen) / Tunables.MS)
+                .append(" ms without yielding): a loop with no checkpoint? (the gort agent puts them in;"
+                        + " Gort.checkpoint() by hand)\n");
+        sb.append("goroutine ").append(gp.goid).append(" [running]:\n");
+        for (StackTraceElement e : stack) sb.append("\tat ").append(e).append('\n');
+        t.traceOutput().print(sb);
+        t.traceOutput().flush();
+        return Long.MAX_VALUE;
     }
 
     /**
@@ -311,6 +362,7 @@ final class Sysmon {
         if (Proc.preemptone(pp) && (pd.preemptwhen == 0 || pd.preemptG != cur)) {
             pd.preemptwhen = now;
             pd.preemptG = cur;
+            if (cur.preemptsince == 0) cur.preemptsince = now;
             sched.npreemptreq.incrementAndGet();
         }
     }

@@ -55,6 +55,7 @@ final class Trace {
                     .append(" blockedhandoffs=").append(sched.nblockedhandoff.get())
                     .append(" runawayhandoffs=").append(sched.nrunawayhandoff.get())
                     .append(" plessthreads=").append(sched.nmlost.get())
+                    .append(" runaways=").append(sched.nrunaways)
                     .append('\n');
             if (!detail) return sb.toString();
             for (P pp : allp) {
