@@ -606,12 +606,19 @@ public final class Proc {
         sched.lockSched();
         try {
             if (sched.timerSleeper != null || sched.state == Sched.TERMINATED || mp.exiting) return false;
+            sched.timerSleepUntil = until; // before timerSleeper: an adder that sees us sees it
             sched.timerSleeper = mp;
-            sched.timerSleepUntil = until;
         } finally {
             sched.lock.unlock();
         }
         try {
+            // Dekker with Timers.start (push, then read timerSleeper): a timer added before we
+            // were registered is seen here, one added after wakes us.
+            long again = Timers.timeSleepUntil(sched);
+            if (again != 0 && again < until) {
+                until = again;
+                sched.timerSleepUntil = until;
+            }
             long wait = until - sched.clock.nanotime();
             if (wait > 0) mp.notetsleep(wait);
         } finally {

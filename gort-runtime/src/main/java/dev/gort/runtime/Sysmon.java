@@ -362,7 +362,9 @@ final class Sysmon {
         if (Proc.preemptone(pp) && (pd.preemptwhen == 0 || pd.preemptG != cur)) {
             pd.preemptwhen = now;
             pd.preemptG = cur;
-            if (cur.preemptsince == 0) cur.preemptsince = now;
+            // cur is what we read before preemptone; preemptone may have found a G just
+            // started on the M (cur null or stale): then the report clock starts next round.
+            if (cur != null && cur.preemptsince == 0) cur.preemptsince = now;
             sched.npreemptreq.incrementAndGet();
         }
     }
