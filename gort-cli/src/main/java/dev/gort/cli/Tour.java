@@ -47,6 +47,7 @@ final class Tour {
         scenarios.put("sieve", this::sieve);
         scenarios.put("preempt", () -> hogs(true));
         scenarios.put("runaway", () -> hogs(false));
+        scenarios.put("agent", this::agent);
         scenarios.put("syscall", () -> fifo(true));
         scenarios.put("blocked", () -> fifo(false));
         scenarios.put("deadlock", this::deadlock);
@@ -378,6 +379,80 @@ final class Tour {
             sched(rt, "end");
             result(check ? "preempt" : "runaway", check ? "4 checking hogs + 1 ms ticker, P=2" : "4 non-checking hogs + 1 ms ticker, P=2", pct(d));
         }
+    }
+
+    /**
+     * The gort agent: the same program (AgentHogs, which has never heard of gort) on the JDK's
+     * scheduler, under gort run without the agent, and under gort run with it. Child JVMs.
+     */
+    private void agent() throws Exception {
+        header("agent: preemption for code that never heard of gort (gort run)",
+                "A plain Java program: four call-free CPU loops and a 1 ms ticker on\n"
+                        + "Executors.newVirtualThreadPerTaskExecutor(), 2 s, 2 processors. On the JDK's own scheduler the\n"
+                        + "ticker starves. Under gort run without the agent, sysmon cannot stop the loops: it reports\n"
+                        + "them as runaways and hands their Ps to new threads. With the agent (the default), each loop\n"
+                        + "has a checkpoint at its back-edge and yields at sysmon's 10 ms request, on 2 threads.");
+        java.nio.file.Path self = java.nio.file.Path.of(AgentHogs.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        java.nio.file.Path agentJar = Main.agentJar();
+        if (!java.nio.file.Files.isRegularFile(agentJar)) {
+            out.println("  (the agent jar is missing: " + agentJar + "; scenario skipped)");
+            return;
+        }
+        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String ms = "2000";
+        String[] jdk = childRun(new ProcessBuilder(javaBin, "-Djdk.virtualThreadScheduler.parallelism=2",
+                "-Djdk.virtualThreadScheduler.maxPoolSize=2", "-cp", self.toString(), AgentHogs.class.getName(), ms));
+        String[] bare = childRun(dev.gort.agent.GortRun.processBuilder(new String[]{"--no-agent", "--gomaxprocs", "2",
+                "--gortdebug", "schedtrace=1900", "-cp", self.toString(), AgentHogs.class.getName(), ms}, agentJar));
+        String[] with = childRun(dev.gort.agent.GortRun.processBuilder(new String[]{"--gomaxprocs", "2", "--agent-verbose",
+                "--include", AgentHogs.class.getName() + "*", "--gortdebug", "schedtrace=1900",
+                "-cp", self.toString(), AgentHogs.class.getName(), ms}, agentJar));
+        out.println("  JDK scheduler        " + jdk[0]);
+        out.println("  gort run --no-agent  " + bare[0] + "  runaway reports=" + count(bare[1], "has ignored preemption")
+                + " " + grab(bare[1], "runawayhandoffs=\\d+") + " " + grab(bare[1], " threads=\\d+").trim());
+        out.println("  gort run (agent)     " + with[0] + "  runaway reports=" + count(with[1], "has ignored preemption")
+                + " " + grab(with[1], "runawayhandoffs=\\d+") + " " + grab(with[1], " threads=\\d+").trim());
+        out.println("  agent: " + grab(with[1], "\\d+ classes considered, \\d+ transformed") + "; "
+                + grab(with[1], "\\d+ back-edge checkpoints") + ", " + grab(with[1], "\\d+ virtual-thread call sites"));
+        result("agent", "plain program, 4 call-free hogs + 1 ms ticker, P=2",
+                "JDK: " + jdk[0].replaceAll(" p50us.*", "") + "; gort run: " + with[0].replace("ticks=", "ticks ")
+                        + ", " + count(with[1], "has ignored preemption") + " runaways (without agent: "
+                        + count(bare[1], "has ignored preemption") + ")");
+    }
+
+    /** Runs a child JVM to the end; returns {its stdout's first line, its stderr}. */
+    private static String[] childRun(ProcessBuilder pb) throws Exception {
+        java.io.File err = java.io.File.createTempFile("gort-tour", ".err");
+        try {
+            pb.redirectError(err);
+            Process p = pb.start();
+            String first;
+            try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+                first = r.readLine();
+                while (r.readLine() != null) { /* drain */ }
+            }
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return new String[]{"(did not end)", ""};
+            }
+            return new String[]{first == null ? "(no output, exit " + p.exitValue() + ")" : first,
+                    java.nio.file.Files.readString(err.toPath())};
+        } finally {
+            err.delete();
+        }
+    }
+
+    private static int count(String s, String what) {
+        int n = 0;
+        for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) n++;
+        return n;
+    }
+
+    private static String grab(String s, String regex) {
+        var m = java.util.regex.Pattern.compile(regex).matcher(s);
+        String last = "";
+        while (m.find()) last = m.group();
+        return last;
     }
 
     private void fifo(boolean declared) throws Exception {
