@@ -294,9 +294,18 @@ public final class GortRuntime implements AutoCloseable {
         return sched.goroutineDump();
     }
 
-    /** Go: the count of gosched calls and preemptions that went through goschedImpl. */
+    /** How many {@link Gort#gosched()} calls went through goschedImpl (preemptions are counted apart). */
     public long goschedCount() {
         return sched.goschedCount();
+    }
+
+    /**
+     * How many preemptions completed: a goroutine yielded at a checkpoint (or a runtime call)
+     * because sysmon or a stop-the-world asked it to. Go: gopreempt_m → goschedImpl. The
+     * schedtrace field {@code preemptions=} counts the requests.
+     */
+    public long preemptCount() {
+        return sched.preemptCount();
     }
 
     /** See the class comment. */

@@ -641,6 +641,10 @@ public final class Sched {
         return ngosched.get();
     }
 
+    public long preemptCount() {
+        return npreempt.get();
+    }
+
     public long stopTheWorldCount() {
         return nstw.get();
     }

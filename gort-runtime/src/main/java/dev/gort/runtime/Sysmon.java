@@ -330,15 +330,32 @@ final class Sysmon {
     /** When sysmon should look again at the pending runaway report, if any. */
     private volatile long runawayDeadline = Long.MAX_VALUE;
 
+    /** Whether the stack is inside class loading or a class-file transformer (the gort agent's). */
+    private static boolean loadingClass(StackTraceElement[] stack) {
+        for (StackTraceElement e : stack) {
+            String c = e.getClassName();
+            if (c.startsWith("sun.instrument.") || (c.equals("java.lang.ClassLoader") && e.getMethodName().startsWith("defineClass"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private long checkRunaway(G gp, long now, long limit) {
         if (gp == null || gp.runawayReported) return Long.MAX_VALUE;
         long since = gp.preemptsince;
         if (since == 0 || gp.status() != G._Grunning) return Long.MAX_VALUE;
         if (now - since < limit) return since + limit;
-        gp.runawayReported = true;
-        sched.nrunaways++;
         Thread th = gp.thread;
         StackTraceElement[] stack = th == null ? new StackTraceElement[0] : th.getStackTrace();
+        if (loadingClass(stack)) {
+            // The JVM is loading (maybe transforming) a class for it: pinned, no loop to name.
+            // Not a runaway; look again a threshold later.
+            gp.preemptsince = now;
+            return now + limit;
+        }
+        gp.runawayReported = true;
+        sched.nrunaways++;
         StringBuilder sb = new StringBuilder();
         sb.append("gort: goroutine ").append(gp.goid).append(" has ignored preemption for ")
                 .append((now - since) / Tunables.MS).append(" ms (running ")

@@ -51,6 +51,7 @@ final class Trace {
                 sb.append(']');
             }
             sb.append(" gort: preemptions=").append(sched.npreemptreq.get())
+                    .append(" preempted=").append(sched.npreempt.get())
                     .append(" syscallretakes=").append(sched.nsyscallretake.get())
                     .append(" blockedhandoffs=").append(sched.nblockedhandoff.get())
                     .append(" runawayhandoffs=").append(sched.nrunawayhandoff.get())
