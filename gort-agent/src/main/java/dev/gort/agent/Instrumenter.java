@@ -7,10 +7,13 @@ import java.lang.classfile.ClassTransform;
 import java.lang.classfile.CodeModel;
 import java.lang.classfile.CodeTransform;
 import java.lang.classfile.MethodModel;
+import java.lang.constant.ClassDesc;
 import java.lang.ref.WeakReference;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -30,6 +33,7 @@ public final class Instrumenter {
     private final AgentStats stats;
     private final Map<ClassLoader, WeakReference<ClassHierarchyResolver>> resolvers = new WeakHashMap<>();
     private volatile ClassHierarchyResolver bootResolver;
+    private volatile ClassHierarchyResolver appResolver;
 
     public Instrumenter(AgentOptions options, AgentStats stats) {
         this.options = options;
@@ -57,11 +61,19 @@ public final class Instrumenter {
             Predicate<MethodModel> needs = m -> m.code().map(this::needsTransform).orElse(false);
             if (cm.methods().stream().noneMatch(needs)) return new Result(null, null);
             AgentStats.Counts counts = new AgentStats.Counts();
-            CodeTransform code = CodeTransform.ofStateful(() -> new Checkpoints(options.entries(), counts));
-            if (options.threads()) {
-                code = code.andThen(CodeTransform.ofStateful(() -> new VirtualThreadCalls(counts)));
-            }
-            byte[] out = cf.transformClass(cm, ClassTransform.transformingMethodBodies(needs, code));
+            byte[] out = cf.transformClass(cm, ClassTransform.transformingMethods(needs, (mb, me) -> {
+                if (me instanceof CodeModel code) {
+                    // java.lang.classfile runs a code transform again, on fresh instances, when a short
+                    // jump overflows (DirectCodeBuilder.build): count the run that was kept, the last
+                    AgentStats.Counts[] last = new AgentStats.Counts[1];
+                    mb.transformCode(code, CodeTransform.ofStateful(() -> codeTransform(last[0] = new AgentStats.Counts())));
+                    counts.backEdges += last[0].backEdges;
+                    counts.entries += last[0].entries;
+                    counts.threadCallSites += last[0].threadCallSites;
+                } else {
+                    mb.with(me);
+                }
+            }));
             if (!counts.any()) return new Result(null, null);
             if (options.verify()) {
                 List<VerifyError> errors = cf.verify(out);
@@ -76,6 +88,12 @@ public final class Instrumenter {
         }
     }
 
+    /** One method's transform, counting into counts. */
+    private CodeTransform codeTransform(AgentStats.Counts counts) {
+        CodeTransform t = new Checkpoints(options.entries(), counts);
+        return options.threads() ? t.andThen(new VirtualThreadCalls(counts)) : t;
+    }
+
     private boolean needsTransform(CodeModel code) {
         return options.entries() || Checkpoints.hasBackEdge(code)
                 || (options.threads() && VirtualThreadCalls.hasCallSite(code));
@@ -88,20 +106,48 @@ public final class Instrumenter {
         return new Result(null, why);
     }
 
+    /**
+     * A cache over resolver that several threads may use at once: the JVM calls the agent from
+     * every thread that defines a class, in parallel. Not {@link ClassHierarchyResolver#cached()},
+     * whose HashMap is not thread-safe (ConcurrentModificationException while two threads load
+     * classes), nor a ConcurrentHashMap.computeIfAbsent, which would read a class file (and maybe
+     * load a class) under the map's lock: a lookup that races another may parse the same class
+     * file twice, and the first answer stays.
+     */
+    private static ClassHierarchyResolver concurrentlyCached(ClassHierarchyResolver resolver) {
+        Map<ClassDesc, Optional<ClassHierarchyResolver.ClassHierarchyInfo>> cache = new ConcurrentHashMap<>();
+        return desc -> {
+            Optional<ClassHierarchyResolver.ClassHierarchyInfo> info = cache.get(desc);
+            if (info == null) {
+                info = Optional.ofNullable(resolver.getClassInfo(desc));
+                Optional<ClassHierarchyResolver.ClassHierarchyInfo> raced = cache.putIfAbsent(desc, info);
+                if (raced != null) info = raced;
+            }
+            return info.orElse(null);
+        };
+    }
+
     /** Class hierarchy from the class files the defining loader sees, cached per loader. */
     private ClassHierarchyResolver resolver(ClassLoader loader) {
         if (loader == null) {
             ClassHierarchyResolver r = bootResolver;
             if (r == null) {
-                bootResolver = r = ClassHierarchyResolver.ofResourceParsing(ClassLoader.getPlatformClassLoader()).cached();
+                bootResolver = r = concurrentlyCached(ClassHierarchyResolver.ofResourceParsing(ClassLoader.getPlatformClassLoader()));
             }
+            return r;
+        }
+        if (loader == ClassLoader.getSystemClassLoader()) {
+            // The application loader lives as long as the JVM: keep its cache strongly (the weak
+            // entries below go at every collection that finds them unused).
+            ClassHierarchyResolver r = appResolver;
+            if (r == null) appResolver = r = concurrentlyCached(ClassHierarchyResolver.ofResourceParsing(loader));
             return r;
         }
         synchronized (resolvers) {
             WeakReference<ClassHierarchyResolver> ref = resolvers.get(loader);
             ClassHierarchyResolver r = ref == null ? null : ref.get();
             if (r == null) {
-                r = ClassHierarchyResolver.ofResourceParsing(loader).cached();
+                r = concurrentlyCached(ClassHierarchyResolver.ofResourceParsing(loader));
                 resolvers.put(loader, new WeakReference<>(r));
             }
             return r;

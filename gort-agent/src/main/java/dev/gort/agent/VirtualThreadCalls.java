@@ -12,6 +12,8 @@ import java.lang.constant.DirectMethodHandleDesc;
 import java.lang.constant.DynamicCallSiteDesc;
 import java.lang.constant.MethodHandleDesc;
 import java.lang.constant.MethodTypeDesc;
+import java.lang.invoke.LambdaMetafactory;
+import java.util.List;
 
 /**
  * Rewrites the call sites that make JDK virtual threads so that they make goroutines: a static
@@ -21,7 +23,8 @@ import java.lang.constant.MethodTypeDesc;
  * (a {@code LambdaMetafactory} call site whose implementation handle names it) is redirected the
  * same way. Builders obtained from a rewritten {@code ofVirtual()} make goroutines with all their
  * methods ({@code start}, {@code unstarted}, {@code factory()}), so
- * {@code Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory())} is covered too.
+ * {@code Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory())} is covered too. A
+ * serializable method reference is not redirected (see {@link #serializable}).
  */
 final class VirtualThreadCalls implements CodeTransform {
     static final ClassDesc GOROUTINES = ClassDesc.of("dev.gort.Goroutines");
@@ -60,10 +63,22 @@ final class VirtualThreadCalls implements CodeTransform {
 
     private static boolean referencesCovered(InvokeDynamicInstruction indy) {
         if (!indy.bootstrapMethod().owner().descriptorString().equals("L" + LMF + ";")) return false;
+        if (serializable(indy)) return false;
         for (ConstantDesc arg : indy.bootstrapArgs()) {
             if (arg instanceof DirectMethodHandleDesc mh && isCovered(mh)) return true;
         }
         return false;
+    }
+
+    /**
+     * A serializable method reference ({@code altMetafactory} with FLAG_SERIALIZABLE) is left as
+     * it is: the class's {@code $deserializeLambda$} recognises it by its implementation class's
+     * name ("java/lang/Thread"), so a redirected one could be written out but not read back.
+     */
+    private static boolean serializable(InvokeDynamicInstruction indy) {
+        List<ConstantDesc> args = indy.bootstrapArgs();
+        return indy.bootstrapMethod().methodName().equals("altMetafactory") && args.size() > 3
+                && args.get(3) instanceof Integer flags && (flags & LambdaMetafactory.FLAG_SERIALIZABLE) != 0;
     }
 
     private static boolean isCovered(DirectMethodHandleDesc mh) {
