@@ -30,8 +30,36 @@ public final class M extends Thread {
     volatile G curg;
     /** Looking for work (counted in sched.nmspinning). Go: m.spinning. */
     volatile boolean spinning;
-    /** A preemption request for the goroutine on this M; what a checkpoint reads. */
-    volatile boolean preempt;
+    /**
+     * A preemption request for the goroutine on this M; what a checkpoint's slow path reads.
+     * Written only through {@link #setPreempt} and {@link #clearPreempt}, which keep
+     * {@link Proc#preemptPending} counting the Ms whose flag is set.
+     */
+    private volatile boolean preempt;
+
+    boolean preempt() {
+        return preempt;
+    }
+
+    /** Sets the request; any thread. Go: the stackguard0 = stackPreempt store. */
+    void setPreempt() {
+        if (!preempt && PREEMPT.compareAndSet(this, false, true)) Proc.preemptPendingAdd(1);
+    }
+
+    /** Clears the request (the goroutine yielded, or a new one starts); any thread. */
+    void clearPreempt() {
+        if (preempt && PREEMPT.compareAndSet(this, true, false)) Proc.preemptPendingAdd(-1);
+    }
+
+    private static final java.lang.invoke.VarHandle PREEMPT;
+
+    static {
+        try {
+            PREEMPT = java.lang.invoke.MethodHandles.lookup().findVarHandle(M.class, "preempt", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     /**
      * Non-zero while this M runs runtime code: its scheduler ("g0"), or runtime code called by
      * its goroutine (ready). sysmon takes the P from under a running goroutine only while this

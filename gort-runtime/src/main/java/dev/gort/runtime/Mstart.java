@@ -122,6 +122,7 @@ final class Mstart {
 
     /** Tears down the exiting M: gives back its P, drops it from allm. Go: mexit. */
     static void mexit(M mp) {
+        mp.clearPreempt(); // an exiting M must not leave every checkpoint on its slow path
         Sched sched = mp.sched;
         P pp = mp.p;
         if (pp != null) {

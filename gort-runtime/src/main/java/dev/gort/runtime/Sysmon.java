@@ -445,7 +445,7 @@ final class Sysmon {
         // Committed: the M's goroutine runs on without a P.
         mp.p = null;
         mp.lostP = true;
-        mp.preempt = true; // its next checkpoint comes back for a P
+        mp.setPreempt(); // its next checkpoint comes back for a P
         pp.m = null;
         pp.sysmontick.preemptwhen = 0;
         pp.sysmontick.preemptG = null;

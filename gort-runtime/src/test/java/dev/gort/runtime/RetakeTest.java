@@ -72,10 +72,10 @@ class RetakeTest {
         assertEquals(0, sm.retake(T0));
         assertEquals(0, sm.retake(T0 + 10 * MS - 1));
         assertFalse(gp.preempt, "preempted before 10 ms");
-        assertFalse(mp.preempt);
+        assertFalse(mp.preempt());
         assertEquals(0, sm.retake(T0 + 10 * MS), "preemption does not count as a retake (Go)");
         assertTrue(gp.preempt, "not preempted at 10 ms");
-        assertTrue(mp.preempt, "the checkpoint's flag");
+        assertTrue(mp.preempt(), "the checkpoint's flag");
         assertEquals(1, s.npreemptreq.get());
         assertTrue(handedOff.isEmpty());
     }
@@ -205,7 +205,7 @@ class RetakeTest {
         assertEquals(1, sm.retake(T0 + 20 * MS), "ignored for forcePreemptNS more: P taken");
         assertNull(mp.p, "the M runs on without a P");
         assertTrue(mp.lostP);
-        assertTrue(mp.preempt, "its next checkpoint comes back for a P");
+        assertTrue(mp.preempt(), "its next checkpoint comes back for a P");
         assertNull(pp.m);
         assertEquals(P._Pidle, pp.status);
         assertEquals(List.of(pp), handedOff);
