@@ -25,7 +25,7 @@ import java.util.function.Function;
  *
  * <pre>
  * java --add-opens java.base/java.lang=ALL-UNNAMED -cp gort-bench/target/gort-bench.jar \
- *     dev.gort.bench.scenario.Scenarios [a|preempt] [b|fifo] [c|idle] [e|pingpong] \
+ *     dev.gort.bench.scenario.Scenarios [a|preempt] [b|fifo] [c|idle] [e|pingpong] [f|agent] \
  *     [--rounds N] [--out results.md] [--list] [--diag]
  * </pre>
  * The header of the results names the git commit of the working directory (and whether
@@ -122,6 +122,7 @@ public final class Scenarios {
         }
         l.add(new Scenario("e", "pingpong", "(e) fairness (Go's TestPingPongHog): a heavy and a light ping-pong pair, 2 s, P=1",
                 pp, PINGPONG_WINDOW_MS + 60_000, false, Scenarios::pingPongTable));
+        l.add(AgentScenario.scenario());
         return l;
     }
 
@@ -148,7 +149,7 @@ public final class Scenarios {
                     return;
                 }
                 case "--help", "-h" -> {
-                    System.out.println("usage: Scenarios [a|preempt] [b|fifo] [c|idle] [e|pingpong] [--rounds N (3)] [--out FILE.md] [--list] [--diag]");
+                    System.out.println("usage: Scenarios [a|preempt] [b|fifo] [c|idle] [e|pingpong] [f|agent] [--rounds N (3)] [--out FILE.md] [--list] [--diag]");
                     return;
                 }
                 default -> names.add(args[i]);
@@ -161,7 +162,7 @@ public final class Scenarios {
         }
         for (String n : names) {
             if (!n.equals("all") && all().stream().noneMatch(s -> s.id.equals(n) || s.name.equals(n))) {
-                throw new IllegalArgumentException("unknown scenario " + n + " (known: a preempt, b fifo, c idle, e pingpong)");
+                throw new IllegalArgumentException("unknown scenario " + n + " (known: a preempt, b fifo, c idle, e pingpong, f agent)");
             }
         }
 
@@ -213,7 +214,7 @@ public final class Scenarios {
                 for (Variant v : s.variants) {
                     List<String> a = new ArrayList<>(v.args);
                     a.add("window=" + switch (s.name) {
-                        case "preempt" -> PREEMPT_WINDOW_MS;
+                        case "preempt", AgentScenario.NAME -> PREEMPT_WINDOW_MS;
                         case "fifo" -> FIFO_WINDOW_MS;
                         default -> PINGPONG_WINDOW_MS;
                     });
@@ -227,6 +228,7 @@ public final class Scenarios {
     }
 
     private static Process start(Variant v, List<String> args) throws IOException {
+        if (AgentScenario.owns(v)) return AgentScenario.start(v, args);
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--add-opens");
@@ -305,6 +307,7 @@ public final class Scenarios {
             case "preempt" -> v.args.contains("variant=checkpoint")
                     ? new Goal("p99 ≤ 12 ms", 0, 12, "p99") : new Goal("p99 ≤ 25 ms", 0, 25, "p99");
             case "fifo" -> new Goal("p99 ≤ 1 ms", 0, 1, "p99");
+            case AgentScenario.NAME -> AgentScenario.goal(v);
             case "idle" -> new Goal("≤ 0.01 % of a core above bare (≤ 1 ms per 10 s)", Double.NEGATIVE_INFINITY, 1, "abovebare");
             case "pingpong" -> v.args.contains("variant=checkpoint")
                     ? new Goal("heavy : light within 2×", 0.5, 2, "ratio")
@@ -327,7 +330,7 @@ public final class Scenarios {
 
     static String tickerTable(Results r) {
         Scenario s = r.scenario;
-        boolean preempt = s.name.equals("preempt");
+        boolean preempt = s.name.equals("preempt") || s.name.equals(AgentScenario.NAME);
         StringBuilder sb = new StringBuilder();
         sb.append("| variant | ticks in ").append(preempt ? "5" : "3").append(" s | delay p50 (ms) | p99 (ms) | max (ms) | first ran after (ms) | p99 / max per round (ms) | ")
                 .append(preempt ? "gort: preemption requests / runaway hand-offs" : "gort: syscall retakes / blocked hand-offs")
@@ -421,7 +424,7 @@ public final class Scenarios {
                 double m = r.median(l, g.key);
                 String gortFig, jdkFig;
                 switch (s.name) {
-                    case "preempt", "fifo" -> {
+                    case "preempt", "fifo", AgentScenario.NAME -> {
                         gortFig = "p99 " + fmt(m) + " ms (p50 " + fmt(r.median(l, "p50")) + ", max " + fmt(r.median(l, "max")) + ")";
                         jdkFig = jdk == null ? "—" : tickerSummary(r, jdk.label);
                     }
