@@ -230,6 +230,8 @@ public final class Sched {
     final AtomicLong npreempt = new AtomicLong();
     final AtomicLong nstw = new AtomicLong();
     final AtomicLong nadopted = new AtomicLong();
+    /** Rounds in which sysmon fired the overdue timers of a busy P. Sysmon only. */
+    long nsysmontimerrun;
     /** Goroutines reported for ignoring preemption past gort.runawayreport. Sysmon only. */
     volatile long nrunaways;
     /** Schedules the virtual threads of {@link dev.gort.Goroutines}' builders. */

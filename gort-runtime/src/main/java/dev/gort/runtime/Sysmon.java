@@ -121,6 +121,11 @@ final class Sysmon {
                     sched.nsysmontimerstart++;
                     Proc.startm(sched, null, false);
                 }
+                // gort: timers overdue on a P whose M is busy with one goroutine (a CPU-bound
+                // one, preemptible only every 10 ms) are fired here; their goroutines go to the
+                // global queue, as wake-ups from outside do, and run at the next schedule of any
+                // P instead of their own P's next one. Go leaves them to that P (up to a slice).
+                if (next != 0 && next <= now - TIMER_STEAL_NS) runOverdueTimers(now);
                 // retake P's blocked in syscalls and preempt long running G's
                 if (retake(now) != 0) {
                     idle = 0;
@@ -299,7 +304,7 @@ final class Sysmon {
                 }
             }
         }
-        nextDeadline = Math.min(deadline, reportRunaways(now));
+        nextDeadline = Math.min(Math.min(deadline, reportRunaways(now)), overdueTimerDeadline());
         return n;
     }
 
@@ -325,6 +330,30 @@ final class Sysmon {
         }
         runawayDeadline = next;
         return next;
+    }
+
+    /** How late a running P's timer may be before sysmon fires it. */
+    static final long TIMER_STEAL_NS = Tunables.MS;
+
+    /** Fires the timers of running Ps that are TIMER_STEAL_NS overdue. Sysmon only. */
+    private void runOverdueTimers(long now) {
+        for (P pp : sched.allp) {
+            long w = pp.timers.timer0When;
+            if (w != 0 && w <= now - TIMER_STEAL_NS && pp.status == P._Prunning) {
+                sched.nsysmontimerrun++;
+                Timers.checkTimers(sched, pp);
+            }
+        }
+    }
+
+    /** When the earliest timer of a running P would be overdue enough for sysmon to fire it. */
+    private long overdueTimerDeadline() {
+        long d = Long.MAX_VALUE;
+        for (P pp : sched.allp) {
+            long w = pp.timers.timer0When;
+            if (w != 0 && pp.status == P._Prunning) d = Math.min(d, w + TIMER_STEAL_NS);
+        }
+        return d;
     }
 
     /** When sysmon should look again at the pending runaway report, if any. */

@@ -38,6 +38,7 @@ final class Trace {
                 // gort's own counters, detail only
                 sb.append(" gortdetail: timersfired=").append(sched.ntimerfired.get())
                         .append(" sysmontimerstarts=").append(sched.nsysmontimerstart)
+                        .append(" sysmontimerruns=").append(sched.nsysmontimerrun)
                         .append(" exitsyscallslow=").append(sched.nexitsyscallslow.get())
                         .append(" handofflimited=").append(sched.nhandofflimited.get())
                         .append(" staleentries=").append(sched.nstaleentries.get())
