@@ -62,7 +62,7 @@ public final class GortMain {
                 try {
                     invoke(c, main, programArgs);
                 } catch (Throwable t) {
-                    throw GortMain.<RuntimeException>sneaky(t);
+                    throw Panic.<RuntimeException>sneaky(t);
                 }
                 return null;
             });
@@ -70,11 +70,6 @@ public final class GortMain {
             Panic.printReport(System.err, goid[0], 0, t);
             System.exit(2);
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <E extends Throwable> E sneaky(Throwable t) throws E {
-        throw (E) t;
     }
 
     private static void invoke(Class<?> c, Method main, String[] args) throws Throwable {

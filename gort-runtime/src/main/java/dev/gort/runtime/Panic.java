@@ -66,7 +66,7 @@ public final class Panic {
 
     /** Rethrows t without wrapping, checked or not. */
     @SuppressWarnings("unchecked")
-    static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
+    public static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
         throw (T) t;
     }
 }

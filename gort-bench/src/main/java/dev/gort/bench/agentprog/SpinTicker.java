@@ -3,6 +3,7 @@ package dev.gort.bench.agentprog;
 import dev.gort.Goroutines;
 import dev.gort.Gort;
 import dev.gort.bench.agent.AgentProbe;
+import dev.gort.bench.scenario.Ticker;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
 /**
  * The program of the agent scenario (issue 5), written as a Java program for JDK virtual threads
  * would be: {@code hogs} CPU hogs ({@link Spin}, call-free loops) and a 1 ms ticker
- * ({@link TickLog}), all started with {@code Executors.newVirtualThreadPerTaskExecutor()}. The
+ * ({@link Ticker}), all started with {@code Executors.newVirtualThreadPerTaskExecutor()}. The
  * scenario harness runs it three ways: with plain {@code java} (JDK default scheduler); with
  * {@code dev.gort.agent.GortMain} and no agent (so the executor call is made on
  * {@code dev.gort.Goroutines} by hand, {@code spawn=goroutines}, which is what the agent would
@@ -57,7 +58,7 @@ public final class SpinTicker {
         boolean expectGort = a.getOrDefault("sched", "gort").equals("gort");
         boolean expectAgent = a.getOrDefault("agent", "off").equals("on");
 
-        TickLog ticker = new TickLog(gortSleep);
+        Ticker ticker = new Ticker(gortSleep);
         AtomicInteger hogGoroutines = new AtomicInteger();
         CountDownLatch hogsDone = new CountDownLatch(hogs);
         ExecutorService ex = byHand ? Goroutines.newVirtualThreadPerTaskExecutor() : Executors.newVirtualThreadPerTaskExecutor();
@@ -81,7 +82,7 @@ public final class SpinTicker {
     }
 
     /** On a platform thread: waits out the window, stops everything, reports, exits. */
-    private static void finish(long window, int hogs, TickLog ticker, CountDownLatch hogsDone, AtomicInteger hogGoroutines,
+    private static void finish(long window, int hogs, Ticker ticker, CountDownLatch hogsDone, AtomicInteger hogGoroutines,
                                boolean expectGort, boolean expectAgent) {
         try {
             Thread.sleep(window);
