@@ -5,4 +5,5 @@
 module dev.gort {
     requires java.management;
     exports dev.gort;
+    exports dev.gort.net;
 }

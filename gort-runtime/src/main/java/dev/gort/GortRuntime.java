@@ -40,6 +40,11 @@ import java.util.concurrent.TimeUnit;
 public final class GortRuntime implements AutoCloseable {
     final Sched sched;
 
+    static {
+        // dev.gort.net called from outside goroutines uses the default runtime's poller.
+        dev.gort.runtime.Netpoll.registerDefault(() -> Gort.defaultRuntime().sched);
+    }
+
     private GortRuntime(Sched sched) {
         this.sched = sched;
         sched.owner = this;

@@ -7,7 +7,7 @@ import dev.gort.DeadlockException;
  *
  * <p>Called with the sched lock held when an M goes idle. If a run is pending, no M is running, and every
  * goroutine waits on something only another goroutine of this runtime can signal (a gort
- * primitive touched only by goroutines), with no timers, syscalls or poll waiters pending,
+ * primitive touched only by goroutines), with no timers, syscalls or network waiters pending,
  * nothing can ever run again: the runtime fails with "all goroutines are asleep - deadlock!".
  *
  * <p>Never a false deadlock: a goroutine waiting in JDK code (LockSupport.park, a monitor,
@@ -59,7 +59,9 @@ final class Checkdead {
         if (!mainAlive) return false;     // only leftovers of finished runs: leaked, not deadlocked
         // Maybe jump time forward for playground (Go); here: pending timers keep it alive.
         if (Timers.timeSleepUntil(sched) != 0) return false;
-        // netpoll waiters (issue 6) will join here.
+        // Goroutines (or threads) waiting on the network: an event or a deadline will wake them.
+        Netpoll np = sched.netpoll;
+        if (np != null && np.anyWaiters()) return false;
         return true;
     }
 

@@ -102,6 +102,8 @@ public final class M extends Thread {
     long syscalltick;
     /** The last G this M ran was preempted (schedule then looks at the global queue first). */
     boolean preempted;
+    /** Set while this M, as the timer sleeper, blocks in netpoll instead of notetsleep. */
+    volatile boolean inNetpoll;
     /** Set while this M sleeps in stopm. */
     volatile boolean blocked;
     /** Per-M sleep: Go's note m.park (notesleep / notewakeup). */
@@ -153,6 +155,16 @@ public final class M extends Thread {
         }
         parkKey = false;
         return true;
+    }
+
+    /** Whether a notewakeup is pending. Own thread only. */
+    boolean notePending() {
+        return parkKey;
+    }
+
+    /** Forgets a pending notewakeup. Own thread only. Go: noteclear. */
+    void noteclear() {
+        parkKey = false;
     }
 
     /** Wakes the M from notesleep. Go: notewakeup(&m.park). */

@@ -567,6 +567,18 @@ public final class Proc {
                     return gp;
                 }
             }
+            // Poll network. This netpoll is only an optimization before we resort to stealing:
+            // skipped when nobody waits or another M blocks in it (lastpoll == 0). The waiters
+            // found go to our queue (unpark → ready on this M). Go: findrunnable's netpoll(0).
+            Netpoll np = sched.netpoll;
+            if (np != null && np.anyWaiters() && np.lastpoll.get() != 0) {
+                java.util.ArrayList<Thread> list = np.netpoll(0);
+                if (list != null) {
+                    np.lastpoll.set(sched.clock.nanotime());
+                    Netpoll.injectglist(list);
+                    continue; // they are in our runq now
+                }
+            }
             // Steal. Limit the number of spinning Ms to half the busy Ps, so that the CPU
             // does not burn when GOMAXPROCS >> 1 but there is little parallelism.
             int procs = sched.gomaxprocs;
@@ -629,11 +641,13 @@ public final class Proc {
     private static boolean timerSleep(M mp) {
         Sched sched = mp.sched;
         long until = Timers.timeSleepUntil(sched);
-        if (until == 0 || sched.timerSleeper != null) return false;
+        Netpoll np = sched.netpoll;
+        boolean net = np != null && np.anyWaiters() && np.lastpoll.get() != 0;
+        if ((until == 0 && !net) || sched.timerSleeper != null) return false;
         sched.lockSched();
         try {
             if (sched.timerSleeper != null || sched.state == Sched.TERMINATED || mp.exiting) return false;
-            sched.timerSleepUntil = until; // before timerSleeper: an adder that sees us sees it
+            sched.timerSleepUntil = until == 0 ? Long.MAX_VALUE : until; // before timerSleeper: an adder that sees us sees it
             sched.timerSleeper = mp;
         } finally {
             sched.lock.unlock();
@@ -642,12 +656,29 @@ public final class Proc {
             // Dekker with Timers.start (push, then read timerSleeper): a timer added before we
             // were registered is seen here, one added after wakes us.
             long again = Timers.timeSleepUntil(sched);
-            if (again != 0 && again < until) {
+            if (again != 0 && (until == 0 || again < until)) {
                 until = again;
                 sched.timerSleepUntil = until;
             }
-            long wait = until - sched.clock.nanotime();
-            if (wait > 0) mp.notetsleep(wait);
+            long wait = until == 0 ? -1 : until - sched.clock.nanotime();
+            if (net && (wait < 0 || wait >= Tunables.MS)) {
+                // Block in netpoll until the next timer (whole milliseconds: the Selector's unit;
+                // the rest is slept below). Go: findrunnable's netpoll(delay), lastpoll = 0.
+                // Dekker with wakeTimerSleeper (notewakeup, then read inNetpoll): a wake-up sent
+                // before inNetpoll was visible is seen here, one sent after breaks the poll.
+                mp.inNetpoll = true;
+                java.util.ArrayList<Thread> list;
+                try {
+                    list = sched.state == Sched.TERMINATED || mp.exiting || mp.notePending() ? null
+                            : np.netpollBlock(wait < 0 ? -1 : wait);
+                } finally {
+                    mp.inNetpoll = false;
+                    mp.noteclear();
+                }
+                if (list != null) Netpoll.injectglist(list); // no P: global queue, wakep
+            } else if (wait > 0) {
+                mp.notetsleep(wait);
+            }
         } finally {
             sched.timerSleeper = null;
             sched.timerSleepUntil = 0;
@@ -847,7 +878,11 @@ public final class Proc {
             sched.lock.unlock();
         }
         if (dead) Checkdead.report(sched);
-        mp.notesleep();
+        // A notewakeup meant for an earlier sleep (a timer or netpoll waker racing the end of
+        // timerSleep) may still be pending: only startm's (nextp set first) or exit ends this one.
+        do {
+            mp.notesleep();
+        } while (mp.nextp == null && !mp.exiting);
         mp.blocked = false;
         if (mp.exiting) {
             P pp = mp.nextp;

@@ -199,6 +199,10 @@ public final class Sched {
         if (dead) Checkdead.report(this);
     }
 
+    // ---- netpoll ----
+    /** The network poller, created on first use (Netpoll.of). Go: netpollinited. */
+    volatile Netpoll netpoll;
+
     // ---- timers ----
     /** The M sleeping until the next timer (one at most), and until when. */
     volatile M timerSleeper;
@@ -491,18 +495,27 @@ public final class Sched {
     private void terminateLocked() {
         state = TERMINATED;
         sysmonnote.wakeup();
+        Netpoll np = netpoll;
+        if (np != null) np.netpollBreak(); // the M blocked in it must see TERMINATED
         for (M mp : allm) {
             mp.exiting = true;
             mp.notewakeup();
         }
-        if (mcount() == 0) terminated.countDown();
+        if (mcount() == 0) terminatedLocked();
+    }
+
+    /** The last M is gone: close the poller and release awaitTermination. Sched lock held. */
+    private void terminatedLocked() {
+        Netpoll np = netpoll;
+        if (np != null) np.shutdown();
+        terminated.countDown();
     }
 
     /** An M has exited. Sched lock held. Go: mexit. */
     void mexited(M mp) {
         allm.remove(mp);
         nmfreed++;
-        if (state == TERMINATED && mcount() == 0) terminated.countDown();
+        if (state == TERMINATED && mcount() == 0) terminatedLocked();
     }
 
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {

@@ -126,6 +126,8 @@ final class Sysmon {
                 // global queue, as wake-ups from outside do, and run at the next schedule of any
                 // P instead of their own P's next one. Go leaves them to that P (up to a slice).
                 if (next != 0 && next <= now - TIMER_STEAL_NS) runOverdueTimers(now);
+                // poll network if not polled for more than 10ms
+                if (pollNetwork(now)) idle = 0;
                 // retake P's blocked in syscalls and preempt long running G's
                 if (retake(now) != 0) {
                     idle = 0;
@@ -330,6 +332,32 @@ final class Sysmon {
         }
         runawayDeadline = next;
         return next;
+    }
+
+    /** How stale the last poll may be before sysmon polls. Go: sysmon's 10*1000*1000. */
+    static final long NETPOLL_STALE_NS = 10 * Tunables.MS;
+
+    /**
+     * If the network has not been polled for NETPOLL_STALE_NS (and no M blocks in the poll),
+     * polls without blocking and injects what it finds: the goroutines woken reach a P even
+     * when every M is busy with goroutines that never go back to findrunnable. Returns whether
+     * any were found. Go: sysmon's netpoll(0) → injectglist.
+     */
+    private boolean pollNetwork(long now) {
+        Netpoll np = sched.netpoll;
+        if (np == null) return false;
+        long lastpoll = np.lastpoll.get();
+        if (lastpoll == 0 || lastpoll + NETPOLL_STALE_NS >= now) return false;
+        np.lastpoll.compareAndSet(lastpoll, now);
+        java.util.ArrayList<Thread> list = np.netpoll(0); // non-blocking
+        np.nsysmonpoll++;
+        if (list == null) return false;
+        np.nsysmonready += list.size();
+        // The goroutines are about to become runnable: checkdead must not see them as dead.
+        sched.incidlelocked(-1);
+        Netpoll.injectglist(list);
+        sched.incidlelocked(1);
+        return true;
     }
 
     /** How late a running P's timer may be before sysmon fires it. */

@@ -238,7 +238,13 @@ public final class Timers {
     static void wakeTimerSleeper(Sched sched, long when) {
         M sleeper = sched.timerSleeper;
         if (sleeper != null) {
-            if (when < sched.timerSleepUntil) sleeper.notewakeup();
+            if (when < sched.timerSleepUntil) {
+                sleeper.notewakeup();
+                if (sleeper.inNetpoll) { // after the notewakeup: Dekker with timerSleep
+                    Netpoll np = sched.netpoll;
+                    if (np != null) np.netpollBreak();
+                }
+            }
         } else {
             Proc.wakep(sched);
         }

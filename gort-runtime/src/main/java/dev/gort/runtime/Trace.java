@@ -57,8 +57,19 @@ final class Trace {
                     .append(" blockedhandoffs=").append(sched.nblockedhandoff.get())
                     .append(" runawayhandoffs=").append(sched.nrunawayhandoff.get())
                     .append(" plessthreads=").append(sched.nmlost.get())
-                    .append(" runaways=").append(sched.nrunaways)
-                    .append('\n');
+                    .append(" runaways=").append(sched.nrunaways);
+            Netpoll np = sched.netpoll;
+            if (np != null) {
+                // netpoll: every poll, the blocking ones, goroutines readied; sysmon's polls and
+                // what they readied; goroutines and threads waiting now
+                sb.append(" netpolls=").append(np.npoll.get())
+                        .append(" netpollblocks=").append(np.nblockpoll.get())
+                        .append(" netpollready=").append(np.nready.get())
+                        .append(" sysmonpolls=").append(np.nsysmonpoll)
+                        .append(" sysmonpollready=").append(np.nsysmonready)
+                        .append(" netwaiters=").append(np.waiters.get());
+            }
+            sb.append('\n');
             if (!detail) return sb.toString();
             for (P pp : allp) {
                 M mp = pp.m;
