@@ -48,6 +48,7 @@ final class Tour {
         scenarios.put("preempt", () -> hogs(true));
         scenarios.put("runaway", () -> hogs(false));
         scenarios.put("agent", this::agent);
+        scenarios.put("netpoll", this::netpoll);
         scenarios.put("syscall", () -> fifo(true));
         scenarios.put("blocked", () -> fifo(false));
         scenarios.put("deadlock", this::deadlock);
@@ -326,6 +327,82 @@ final class Tour {
         return String.format("%d ticks, delay p50 %.2f ms, p99 %.2f ms, max %.2f ms", d.size(),
                 d.get(d.size() / 2) / 1000.0, d.get(Math.min(d.size() - 1, d.size() * 99 / 100)) / 1000.0,
                 d.get(d.size() - 1) / 1000.0);
+    }
+
+    /**
+     * netpoll: an echo server on dev.gort.net, its clients on a platform thread, while every P runs
+     * CPU hogs that yield only when sysmon preempts them; schedtrace shows sysmon's polls.
+     */
+    private void netpoll() throws Exception {
+        header("netpoll: an echo server while every P runs CPU hogs",
+                "An echo server (dev.gort.net, a goroutine per connection) and two CPU-bound goroutines at\n"
+                        + "GOMAXPROCS=2 that yield only when sysmon preempts them, so no M goes back to findrunnable\n"
+                        + "and none blocks in the poller. Clients keep getting answers because sysmon polls the network\n"
+                        + "when nobody has for 10 ms and injects the goroutines it finds (sysmonpolls=, sysmonpollready=).");
+        try (GortRuntime rt = GortRuntime.builder().gomaxprocs(2).schedtrace(500, false).traceOutput(out).build()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            dev.gort.net.TcpListener l = rt.run(() -> dev.gort.net.TcpListener.listen("127.0.0.1", 0));
+            rt.go(() -> {
+                try {
+                    for (;;) {
+                        dev.gort.net.TcpConn c = l.accept();
+                        Gort.go(() -> {
+                            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(256);
+                            try (c) {
+                                while (true) {
+                                    buf.clear();
+                                    if (c.read(buf) < 0) break;
+                                    buf.flip();
+                                    c.write(buf);
+                                }
+                            } catch (java.io.IOException e) {
+                                // client gone
+                            }
+                        });
+                    }
+                } catch (java.io.IOException e) {
+                    // listener closed
+                }
+            });
+            for (int i = 0; i < 2; i++) {
+                rt.go(() -> {
+                    long x = 88172645463325252L;
+                    while (!stop.get()) {
+                        for (int k = 0; k < 1000; k++) {
+                            x ^= x << 13;
+                            x ^= x >>> 7;
+                            x ^= x << 17;
+                        }
+                        Gort.checkpoint();
+                    }
+                    if (x == 7) out.print("");
+                });
+            }
+            List<Long> rtt = new ArrayList<>();
+            long end = System.nanoTime() + 1_500_000_000L;
+            try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), l.port())) {
+                s.setTcpNoDelay(true);
+                byte[] msg = new byte[64];
+                while (System.nanoTime() < end) {
+                    Thread.sleep(2);
+                    long t0 = System.nanoTime();
+                    s.getOutputStream().write(msg);
+                    s.getInputStream().readNBytes(msg.length);
+                    rtt.add((System.nanoTime() - t0) / 1000);
+                }
+            } finally {
+                stop.set(true);
+                l.close();
+            }
+            Collections.sort(rtt);
+            String trace = rt.schedtrace(false);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("sysmonpolls=(\\d+) sysmonpollready=(\\d+)").matcher(trace);
+            String polls = m.find() ? "sysmon polled " + m.group(1) + " times and woke " + m.group(2) + " goroutines" : "";
+            String rt99 = rtt.isEmpty() ? "no round trips" : String.format("%d round trips, p50 %.1f ms, p99 %.1f ms",
+                    rtt.size(), rtt.get(rtt.size() / 2) / 1000.0, rtt.get(Math.min(rtt.size() - 1, rtt.size() * 99 / 100)) / 1000.0);
+            out.println("  " + rt99 + "; " + polls);
+            result("netpoll", "echo server beside 2 hogs at P=2", rt99);
+        }
     }
 
     private GortRuntime traced(int procs) {
