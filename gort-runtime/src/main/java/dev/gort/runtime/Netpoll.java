@@ -144,6 +144,9 @@ public final class Netpoll {
         }
     }
 
+    /** A break not yet consumed by a blocking poll (see netpoll). */
+    private volatile boolean breakPending;
+
     /** A close is waiting for a select to release its descriptor. */
     private volatile boolean flushPending;
 
@@ -191,7 +194,17 @@ public final class Netpoll {
             } else {
                 nblockpoll.incrementAndGet();
                 long ms = delay < 0 ? 0 : Math.max(1, delay / Tunables.MS);
-                n = ms == 0 ? selector.select() : selector.select(ms);
+                // A break sent before we held pollLock may have been swallowed by another
+                // thread's selectNow (NIO: selectNow clears a pending wakeup; Go's netpoll(0)
+                // leaves its eventfd alone): honour it here. A break sent from now on wakes our
+                // select, since no one else can select until we unlock.
+                if (breakPending) {
+                    breakPending = false;
+                    n = selector.selectNow();
+                } else {
+                    n = ms == 0 ? selector.select() : selector.select(ms);
+                }
+                breakPending = false; // consumed by this select
             }
             if (n == 0 && selector.selectedKeys().isEmpty()) return null;
             ArrayList<Thread> list = null;
@@ -246,6 +259,7 @@ public final class Netpoll {
 
     /** Interrupts a blocked poll. Go: netpollBreak (a write to the eventfd). */
     public void netpollBreak() {
+        breakPending = true; // before the wakeup: a blocking poll about to start sees one or the other
         try {
             selector.wakeup();
         } catch (ClosedSelectorException ignored) {
