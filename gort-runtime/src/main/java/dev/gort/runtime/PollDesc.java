@@ -126,11 +126,11 @@ public final class PollDesc {
         }
         netpoll.waiters.incrementAndGet();
         try {
-            if (wake) {
-                netpoll.armed();
-                if (!isOurs(me)) netpoll.wakeNetPoller();
-            }
-            if (checkerr(mode) != OK) unblock(mode, false); // raced a close or a deadline
+            if (wake) netpoll.armed();
+            // A goroutine of this runtime has an M that polls when it runs out of work; any other
+            // waiter needs a poller whether or not it had to arm (a read side stays armed).
+            if (!isOurs(me)) netpoll.wakeNetPoller();
+            if (checkerr(mode) != OK) wake(mode); // raced a close or a deadline
             boolean goroutine = Proc.getg() != null;
             if (goroutine) Proc.setParkingReason(WaitReason.IO_WAIT, false);
             try {
@@ -216,14 +216,14 @@ public final class PollDesc {
             Object old = slot.getVolatile(this);
             if (old == READY) return null;
             if (old == null && !ioready) return null;
-            if (slot.compareAndSet(this, old, ioready ? READY : null)) {
-                if (old instanceof Thread t) {
-                    if (!ioready) LockSupport.unpark(t);
-                    return ioready ? t : null;
-                }
-                return null;
-            }
+            if (slot.compareAndSet(this, old, ioready ? READY : null)) return old instanceof Thread t ? t : null;
         }
+    }
+
+    /** Takes mode's waiter out without readiness (a deadline, a close) and wakes it, which then checks why. */
+    private void wake(char mode) {
+        Thread t = unblock(mode, false);
+        if (t != null) LockSupport.unpark(t);
     }
 
     /**
@@ -251,8 +251,8 @@ public final class PollDesc {
                 wakeW = d < 0;
             }
         }
-        if (wakeR) unblock('r', false);
-        if (wakeW) unblock('w', false);
+        if (wakeR) wake('r');
+        if (wakeW) wake('w');
     }
 
     private Timers.Timer startDeadline(long when, char mode, int seq) {
@@ -274,7 +274,7 @@ public final class PollDesc {
                 wt = null;
             }
         }
-        unblock(mode, false);
+        wake(mode);
     }
 
     /**
@@ -291,8 +291,8 @@ public final class PollDesc {
             if (wt != null) Timers.stop(wt);
             rt = wt = null;
         }
-        unblock('r', false);
-        unblock('w', false);
+        wake('r');
+        wake('w');
     }
 
     /** evict, then takes the channel off the poller and closes it. Go: pollClose after pollUnblock. */

@@ -660,7 +660,8 @@ public final class Proc {
                 until = again;
                 sched.timerSleepUntil = until;
             }
-            long wait = until == 0 ? -1 : until - sched.clock.nanotime();
+            // -1: no timer, wait for the network alone; 0: a timer is already due (run it now).
+            long wait = until == 0 ? -1 : Math.max(0, until - sched.clock.nanotime());
             if (net && (wait < 0 || wait >= Tunables.MS)) {
                 // Block in netpoll until the next timer (whole milliseconds: the Selector's unit;
                 // the rest is slept below). Go: findrunnable's netpoll(delay), lastpoll = 0.
@@ -680,8 +681,10 @@ public final class Proc {
                 mp.notetsleep(wait);
             }
         } finally {
-            sched.timerSleeper = null;
+            // Until first: the next sleeper registers only after it reads timerSleeper == null, so
+            // this 0 can never overwrite its until (adders would then never wake it).
             sched.timerSleepUntil = 0;
+            sched.timerSleeper = null;
         }
         if (mp.exiting) return false;
         P pp;

@@ -237,8 +237,9 @@ public final class Timers {
      */
     static void wakeTimerSleeper(Sched sched, long when) {
         M sleeper = sched.timerSleeper;
-        if (sleeper != null) {
-            if (when < sched.timerSleepUntil) {
+        long until = sched.timerSleepUntil;
+        if (sleeper != null && until != 0) {
+            if (when < until) {
                 sleeper.notewakeup();
                 if (sleeper.inNetpoll) { // after the notewakeup: Dekker with timerSleep
                     Netpoll np = sched.netpoll;
@@ -246,7 +247,7 @@ public final class Timers {
                 }
             }
         } else {
-            Proc.wakep(sched);
+            Proc.wakep(sched); // no sleeper, or one on its way out (until cleared first)
         }
     }
 }
