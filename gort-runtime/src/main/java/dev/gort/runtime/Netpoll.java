@@ -45,8 +45,6 @@ public final class Netpoll {
     final AtomicLong lastpoll;
     /** Goroutines and threads waiting on a pollDesc. Go: netpollWaiters. */
     final AtomicInteger waiters = new AtomicInteger();
-    /** Open pollDescs (registered channels). */
-    final AtomicInteger open = new AtomicInteger();
     /** Counters for schedtrace (advisory). */
     final AtomicLong npoll = new AtomicLong(), nblockpoll = new AtomicLong(), nready = new AtomicLong();
     volatile long nsysmonpoll, nsysmonready;
@@ -110,11 +108,6 @@ public final class Netpoll {
         Proc.sleep(sched, ns);
     }
 
-    /** Whether the poller has been created. Go: netpollinited. */
-    static boolean inited(Sched sched) {
-        return sched.netpoll != null;
-    }
-
     /**
      * Registers a non-blocking channel with the poller and returns its pollDesc.
      * Go: poll_runtime_pollOpen → netpollopen.
@@ -124,7 +117,6 @@ public final class Netpoll {
         PollDesc pd = new PollDesc(this, ch);
         // register() may wait for a select in progress on old JDKs; JDK 11+ queues it instead.
         pd.key = ch.register(selector, 0, pd);
-        open.incrementAndGet();
         return pd;
     }
 
@@ -139,7 +131,6 @@ public final class Netpoll {
         try {
             pd.channel.close();
         } finally {
-            open.decrementAndGet();
             flush();
         }
     }
@@ -290,9 +281,9 @@ public final class Netpoll {
      */
     void wakeNetPoller() {
         if (blocking) return;
-        if (sched.timerSleeper != null) {
-            M sleeper = sched.timerSleeper;
-            if (sleeper != null) sleeper.notewakeup();
+        M sleeper = sched.timerSleeper;
+        if (sleeper != null) {
+            sleeper.notewakeup();
             return;
         }
         Proc.wakep(sched);
@@ -316,9 +307,5 @@ public final class Netpoll {
         } finally {
             pollLock.unlock();
         }
-    }
-
-    boolean isClosed() {
-        return closed;
     }
 }

@@ -93,6 +93,23 @@ class TcpTest {
         }
     }
 
+    /** Dials l and accepts the connection in another goroutine: {client, server}. In a goroutine. */
+    private static TcpConn[] connectedPair(TcpListener l) throws Exception {
+        TcpConn[] server = new TcpConn[1];
+        CountDownLatch accepted = new CountDownLatch(1);
+        Gort.go(() -> {
+            try {
+                server[0] = l.accept();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+            accepted.countDown();
+        });
+        TcpConn c = TcpConn.dial("127.0.0.1", l.port());
+        accepted.await();
+        return new TcpConn[] {c, server[0]};
+    }
+
     private static byte[] readFully(TcpConn c, int n) throws IOException {
         byte[] b = new byte[n];
         int off = 0;
@@ -181,19 +198,9 @@ class TcpTest {
     void readDeadlinePassesExtendsAndClears() throws Exception {
         try (TcpListener l = rt.run(() -> TcpListener.listen("127.0.0.1", 0))) {
             rt.run(() -> {
-                TcpConn[] server = new TcpConn[1];
-                CountDownLatch accepted = new CountDownLatch(1);
-                Gort.go(() -> {
-                    try {
-                        server[0] = l.accept();
-                    } catch (IOException e) {
-                        throw new RuntimeException(e);
-                    }
-                    accepted.countDown();
-                });
-                try (TcpConn c = TcpConn.dial("127.0.0.1", l.port())) {
-                    accepted.await();
-                    try (TcpConn s = server[0]) {
+                TcpConn[] pair = connectedPair(l);
+                try (TcpConn c = pair[0]) {
+                    try (TcpConn s = pair[1]) {
                         // passes
                         c.setReadDeadline(Instant.now().plusMillis(50));
                         long t0 = System.nanoTime();
@@ -242,19 +249,9 @@ class TcpTest {
                 l.setDeadline(Instant.now().plusMillis(50));
                 assertThrows(DeadlineExceededException.class, l::accept);
                 l.setDeadline(null);
-                TcpConn[] server = new TcpConn[1];
-                CountDownLatch accepted = new CountDownLatch(1);
-                Gort.go(() -> {
-                    try {
-                        server[0] = l.accept();
-                    } catch (IOException e) {
-                        throw new RuntimeException(e);
-                    }
-                    accepted.countDown();
-                });
-                try (TcpConn c = TcpConn.dial("127.0.0.1", l.port())) {
-                    accepted.await();
-                    try (TcpConn s = server[0]) {
+                TcpConn[] pair = connectedPair(l);
+                try (TcpConn c = pair[0]) {
+                    try (TcpConn s = pair[1]) {
                         // nobody reads s: the socket buffers fill and the write waits, then times out
                         c.setWriteDeadline(Instant.now().plusMillis(200));
                         assertThrows(DeadlineExceededException.class, () -> c.write(new byte[64 << 20]));
@@ -270,18 +267,8 @@ class TcpTest {
     void closeWakesABlockedReaderAndWriter() throws Exception {
         try (TcpListener l = rt.run(() -> TcpListener.listen("127.0.0.1", 0))) {
             rt.run(() -> {
-                TcpConn[] server = new TcpConn[1];
-                CountDownLatch accepted = new CountDownLatch(1);
-                Gort.go(() -> {
-                    try {
-                        server[0] = l.accept();
-                    } catch (IOException e) {
-                        throw new RuntimeException(e);
-                    }
-                    accepted.countDown();
-                });
-                TcpConn c = TcpConn.dial("127.0.0.1", l.port());
-                accepted.await();
+                TcpConn[] pair = connectedPair(l);
+                TcpConn c = pair[0];
                 AtomicReference<Throwable> readErr = new AtomicReference<>(), writeErr = new AtomicReference<>();
                 WaitGroup wg = new WaitGroup();
                 wg.add(2);
@@ -311,7 +298,7 @@ class TcpTest {
                 assertThrows(NetClosedException.class, () -> c.read(new byte[1]));
                 assertThrows(NetClosedException.class, () -> c.write(new byte[1]));
                 assertThrows(NetClosedException.class, c::close);
-                server[0].close();
+                pair[1].close();
                 return null;
             });
         }
