@@ -2,14 +2,18 @@ package dev.gort.runtime;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.Pipe;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -27,32 +31,74 @@ import java.util.concurrent.locks.ReentrantLock;
  * writing. A Selector is level-triggered, so a key's interest set says which directions have a
  * waiter: {@link PollDesc} arms a direction when a goroutine waits on it and the poll disarms it
  * when the readiness it reports finds no waiter (else a readable socket nobody reads would wake
- * every poll). A changed interest set reaches a poll already blocked only through a wake-up,
- * which {@link #armed} sends when {@link #blocking} says one is blocked.
+ * every poll). A changed interest set reaches a poll already blocked only through a break.
  *
  * <p>A Selector serialises its select calls; {@link #pollLock} makes that explicit, so that a
  * non-blocking poll (findrunnable, sysmon) that finds another poll in progress skips instead of
  * waiting behind it.
+ *
+ * <p><b>Only the holder of pollLock touches the Selector.</b> Interest changes, key
+ * cancellation and select take the Selector's monitors ({@code updateLock},
+ * {@code cancelledKeys}, the selector itself), and {@code Selector.wakeup} takes
+ * {@code interruptLock}. A goroutine that blocks on a monitor unmounts and needs a P to take it
+ * when it is handed over; an M that holds a P and queues on the same monitor behind it waits for
+ * that goroutine, which may never get a P (seen: the one spinning M blocked in selectNow,
+ * {@code idleprocs=1 spinningthreads=1 runqueue=1}, for good; docs/DESIGN.md §14). So waiters and
+ * closers never call those methods: they post a request ({@link PollDesc#requestOps}) on a
+ * lock-free stack that the next poll applies before it selects, and a break is a byte written
+ * to a pipe of our own (Go: the eventfd behind netpollBreak), gated so that at most one write
+ * is outstanding. Whoever holds pollLock (an M, sysmon, or a goroutine running a close's flush)
+ * meets no contention on those monitors, because nobody else takes them.
  */
 public final class Netpoll {
     final Sched sched;
     private final Selector selector;
-    /** Held during a select and the processing of its keys. */
+    /** Held during a select and the processing of its keys; the only way to the Selector. */
     private final ReentrantLock pollLock = new ReentrantLock();
-    /** An M is (about to be) blocked in select: interest changes must wake it. */
+    /** An M is (about to be) blocked in select: requests must break it. */
     volatile boolean blocking;
     /** Go: sched.lastpoll. 0 while an M blocks in netpoll, else the time of the last poll. */
     final AtomicLong lastpoll;
-    /** Goroutines and threads waiting on a pollDesc. Go: netpollWaiters. */
+    /** Goroutines and threads waiting on a pollDesc (or for a close). Go: netpollWaiters. */
     final AtomicInteger waiters = new AtomicInteger();
     /** Counters for schedtrace (advisory). */
     final AtomicLong npoll = new AtomicLong(), nblockpoll = new AtomicLong(), nready = new AtomicLong();
     volatile long nsysmonpoll, nsysmonready;
     private volatile boolean closed;
 
+    /** netpollBreak's pipe: the source is registered for reading, a break writes a byte to the sink. */
+    private final Pipe wakePipe;
+    /** A break's byte is outstanding (Go: netpollWakeSig): at most one writer at a time. */
+    private final AtomicBoolean wakeSig = new AtomicBoolean();
+    /** The wake key's attachment. */
+    private static final Object WAKE = new Object();
+    /** pollLock. */
+    private final ByteBuffer drainBuf = ByteBuffer.allocate(64);
+    /** PollDescs with a request for the next poll: a Treiber stack through PollDesc.nextPending. */
+    private final AtomicReference<PollDesc> pending = new AtomicReference<>();
+    /** Keys cancelled by a poll, deregistered by its select. pollLock. */
+    private final ArrayList<PollDesc> cancelled = new ArrayList<>();
+    /** A poll must run soon for a close (see netpoll's finally). */
+    private volatile boolean flushPending;
+
     private Netpoll(Sched sched) throws IOException {
         this.sched = sched;
         this.selector = Selector.open();
+        Pipe p = null;
+        try {
+            p = Pipe.open();
+            p.source().configureBlocking(false);
+            p.sink().configureBlocking(false);
+            p.source().register(selector, SelectionKey.OP_READ, WAKE);
+        } catch (IOException e) {
+            if (p != null) {
+                p.source().close();
+                p.sink().close();
+            }
+            selector.close();
+            throw e;
+        }
+        this.wakePipe = p;
         this.lastpoll = new AtomicLong(sched.clock.nanotime());
     }
 
@@ -115,53 +161,103 @@ public final class Netpoll {
     public PollDesc open(SelectableChannel ch) throws IOException {
         if (closed) throw new IOException("gort: the runtime's network poller is closed (runtime shut down)");
         PollDesc pd = new PollDesc(this, ch);
-        // register() may wait for a select in progress on old JDKs; JDK 11+ queues it instead.
+        // With interest 0, register takes none of the Selector's monitors (only the channel's own
+        // and the key set, a concurrent set): safe from a goroutine. Interest comes later, from
+        // requests that a poll applies.
         pd.key = ch.register(selector, 0, pd);
         return pd;
     }
 
     /**
-     * Takes pd's channel off the poller (its key cancelled) and closes it. The descriptor is
-     * released at the selector's next select, which this call runs at once when no poll is in
-     * progress (else the poll in progress does it). Go: poll_runtime_pollClose.
+     * Takes pd's channel off the poller and closes it; returns once its descriptor is released.
+     * The key is cancelled by a poll (see the class comment) and deregistered by that poll's
+     * select. This call makes that poll happen at once: it runs it itself when no poll is in
+     * progress, breaks a blocked one, or leaves it to the poll in progress through flushPending.
+     * It waits until the key is gone, then closes the channel, which then holds no key and takes
+     * no Selector monitor. Go: poll_runtime_pollClose → netpollclose.
      */
     void close(PollDesc pd) throws IOException {
-        SelectionKey k = pd.key;
-        if (k != null) k.cancel();
+        pd.closer = Thread.currentThread();
+        waiters.incrementAndGet(); // checkdead: a closer waits on the network, briefly
         try {
-            pd.channel.close();
+            pd.requestOps(PollDesc.CANCEL);
+            flushPending = true;
+            if (blocking) netpollBreak();
+            ArrayList<Thread> ready = flush(null);
+            if (ready != null) injectglist(ready);
+            boolean goroutine = Proc.getg() != null;
+            boolean interrupted = false;
+            if (goroutine) Proc.setParkingReason(WaitReason.IO_WAIT, false);
+            try {
+                while (!pd.deregistered && !closed) {
+                    LockSupport.park(pd);
+                    if (Thread.interrupted()) interrupted = true; // a close completes regardless
+                }
+            } finally {
+                if (goroutine) Proc.setParkingReason(null);
+                if (interrupted) Thread.currentThread().interrupt();
+            }
         } finally {
-            flush();
+            waiters.decrementAndGet();
         }
+        pd.channel.close();
     }
 
-    /** A break not yet consumed by a blocking poll (see netpoll). */
-    private volatile boolean breakPending;
-
-    /** A close is waiting for a select to release its descriptor. */
-    private volatile boolean flushPending;
-
     /**
-     * Makes a select run soon, so that cancelled keys are deregistered and their descriptors
-     * closed: breaks a blocked poll, else polls now; a poll in progress that this call cannot
-     * wait for sees flushPending when it ends and polls once more.
+     * Runs a non-blocking poll now if no poll is in progress; a poll in progress, which this
+     * call does not wait for, sees flushPending when it ends and runs once more. Returns list
+     * with the waiters found ready added (the caller makes them runnable: an M in findrunnable
+     * must know that its own queue got work).
      */
-    private void flush() {
-        flushPending = true;
-        if (blocking) {
-            netpollBreak();
-            return;
-        }
+    private ArrayList<Thread> flush(ArrayList<Thread> list) {
         while (flushPending && !closed && pollLock.tryLock()) {
             try {
                 flushPending = false;
-                selector.selectNow(); // deregisters; readiness found is reported by the next poll
-            } catch (IOException | ClosedSelectorException ignored) {
-                // shut down
+                list = pollLocked(0, list);
             } finally {
                 pollLock.unlock();
             }
         }
+        return list;
+    }
+
+    /**
+     * Adds pd to the requests that the next poll applies (PollDesc.requestOps calls this once per
+     * batch of requests) and breaks a blocked poll, so that it applies them now.
+     */
+    void postRequest(PollDesc pd) {
+        PollDesc head;
+        do {
+            head = pending.get();
+            pd.nextPending = head;
+        } while (!pending.compareAndSet(head, pd));
+        if (blocking) netpollBreak();
+    }
+
+    /** Applies the posted requests: interest changes and cancellations. pollLock held. */
+    private void applyRequests() {
+        PollDesc pd = pending.getAndSet(null);
+        while (pd != null) {
+            PollDesc next = pd.nextPending;
+            pd.nextPending = null;
+            if (pd.applyRequests()) cancelled.add(pd);
+            pd = next;
+        }
+    }
+
+    /**
+     * After a select: the first n keys cancelled before it are deregistered; their closers are
+     * added to list, to be woken with the waiters. pollLock held.
+     */
+    private ArrayList<Thread> releaseCancelled(int n, ArrayList<Thread> list) {
+        for (int i = 0; i < n; i++) {
+            PollDesc pd = cancelled.get(i);
+            pd.deregistered = true;
+            Thread t = pd.closer;
+            if (t != null && t != Thread.currentThread()) (list == null ? list = new ArrayList<>() : list).add(t);
+        }
+        cancelled.subList(0, n).clear();
+        return list;
     }
 
     /**
@@ -176,39 +272,56 @@ public final class Netpoll {
         } else {
             pollLock.lock();
         }
+        ArrayList<Thread> list;
         try {
-            if (closed) return null;
+            list = pollLocked(delay, null);
+        } finally {
+            pollLock.unlock();
+        }
+        if (flushPending) list = flush(list); // a close came during this poll (Dekker: its flag, our unlock)
+        return list;
+    }
+
+    /**
+     * One poll: apply the requests, select, add the waiters made ready (and the closers whose
+     * keys it deregistered) to list. Wakes nobody itself. pollLock held.
+     */
+    private ArrayList<Thread> pollLocked(long delay, ArrayList<Thread> list) {
+        if (closed) return list;
+        int found = list == null ? 0 : list.size();
+        try {
             npoll.incrementAndGet();
-            int n;
-            if (delay == 0) {
-                n = selector.selectNow();
+            applyRequests();
+            int ncancelled = cancelled.size(); // deregistered by the select below
+            // A closer waits for that select to return: then do not block (the key is
+            // deregistered as the select starts, but its closer hears of it only after).
+            if (delay == 0 || ncancelled > 0) {
+                selector.selectNow();
             } else {
                 nblockpoll.incrementAndGet();
                 long ms = delay < 0 ? 0 : Math.max(1, delay / Tunables.MS);
-                // A break sent before we held pollLock may have been swallowed by another
-                // thread's selectNow (NIO: selectNow clears a pending wakeup; Go's netpoll(0)
-                // leaves its eventfd alone): honour it here. A break sent from now on wakes our
-                // select, since no one else can select until we unlock.
-                if (breakPending) {
-                    breakPending = false;
-                    n = selector.selectNow();
-                } else {
-                    n = ms == 0 ? selector.select() : selector.select(ms);
-                }
-                breakPending = false; // consumed by this select
+                if (ms == 0) selector.select(); else selector.select(ms);
             }
-            if (n == 0 && selector.selectedKeys().isEmpty()) return null;
-            ArrayList<Thread> list = null;
+            if (ncancelled > 0) list = releaseCancelled(ncancelled, list);
+            if (selector.selectedKeys().isEmpty()) return list;
             Iterator<SelectionKey> it = selector.selectedKeys().iterator();
             while (it.hasNext()) {
                 SelectionKey k = it.next();
                 it.remove();
-                if (!(k.attachment() instanceof PollDesc pd)) continue;
+                Object a = k.attachment();
+                if (a == WAKE) {
+                    // Only a blocking poll consumes a break (Go reads the eventfd only when
+                    // delay != 0): a non-blocking poll must not take it from the M about to
+                    // block, which would then sleep through it.
+                    if (delay != 0) drainWake();
+                    continue;
+                }
+                if (!(a instanceof PollDesc pd)) continue;
                 int ops;
                 try {
                     ops = k.readyOps();
                 } catch (java.nio.channels.CancelledKeyException e) {
-                    continue; // closed meanwhile: close woke its waiters
+                    continue; // being closed: the close woke its waiters
                 }
                 if ((ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
                     Thread t = pd.netpollready('r');
@@ -219,17 +332,27 @@ public final class Netpoll {
                     if (t != null) (list == null ? list = new ArrayList<>() : list).add(t);
                 }
             }
-            if (list != null) nready.addAndGet(list.size());
+            if (list != null) nready.addAndGet(list.size() - found);
             return list;
         } catch (IOException e) {
             System.err.println("gort: netpoll failed: " + e);
-            return null;
+            return list;
         } catch (ClosedSelectorException e) {
-            return null;
-        } finally {
-            pollLock.unlock();
-            if (flushPending) flush(); // a close came during this poll (Dekker: its flag, our unlock)
+            return list;
         }
+    }
+
+    /** Reads the break's bytes and allows the next break. pollLock held. */
+    private void drainWake() {
+        try {
+            for (;;) {
+                drainBuf.clear();
+                if (wakePipe.source().read(drainBuf) <= 0) break;
+            }
+        } catch (IOException ignored) {
+            // shut down
+        }
+        wakeSig.set(false); // after the read: a break from now on writes a fresh byte
     }
 
     /**
@@ -248,20 +371,22 @@ public final class Netpoll {
         }
     }
 
-    /** Interrupts a blocked poll. Go: netpollBreak (a write to the eventfd). */
+    /**
+     * Interrupts a blocked poll, or makes the next blocking poll return at once. Only the caller
+     * that sets wakeSig writes, so the pipe's write lock is never queued on behind a parked
+     * goroutine, and no Selector monitor is taken. Go: netpollBreak (the eventfd write behind
+     * netpollWakeSig).
+     */
     public void netpollBreak() {
-        breakPending = true; // before the wakeup: a blocking poll about to start sees one or the other
+        if (!wakeSig.compareAndSet(false, true)) return; // a byte is outstanding: it will do
         try {
-            selector.wakeup();
-        } catch (ClosedSelectorException ignored) {
-            // shut down
+            wakePipe.sink().write(ByteBuffer.wrap(BREAK_BYTE));
+        } catch (IOException e) {
+            // closed (shut down); the pipe cannot be full with one byte outstanding
         }
     }
 
-    /** A direction was armed: a poll already blocked must re-read the interest sets. */
-    void armed() {
-        if (blocking) netpollBreak();
-    }
+    private static final byte[] BREAK_BYTE = {1};
 
     /**
      * Makes the waiters runnable. From an M with a P they go to its queue, from any other
@@ -274,9 +399,9 @@ public final class Netpoll {
 
     /**
      * A waiter that is not a goroutine of this runtime (a platform thread, another runtime's
-     * goroutine) has armed a direction: make sure some thread of this runtime polls. If an M
-     * blocks in the poll, the arm woke it; otherwise start an idle P, whose M will block in the
-     * poll when it finds nothing else (busy Ps leave it to sysmon's 10 ms poll).
+     * goroutine) waits: make sure some thread of this runtime polls. If an M blocks in the poll,
+     * the request broke it; otherwise wake the timer sleeper or start an idle P, whose M will
+     * block in the poll when it finds nothing else (busy Ps leave it to sysmon's 10 ms poll).
      * Go: wakeNetPoller.
      */
     void wakeNetPoller() {
@@ -302,10 +427,17 @@ public final class Netpoll {
         pollLock.lock();
         try {
             selector.close();
+            wakePipe.sink().close();
+            wakePipe.source().close();
         } catch (IOException ignored) {
             // nothing to do
         } finally {
             pollLock.unlock();
+        }
+        // Closers waiting for a deregistration see closed: wake them.
+        for (PollDesc pd = pending.getAndSet(null); pd != null; pd = pd.nextPending) {
+            Thread t = pd.closer;
+            if (t != null) LockSupport.unpark(t);
         }
     }
 }

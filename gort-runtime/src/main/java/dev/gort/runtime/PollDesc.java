@@ -7,6 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -23,6 +24,12 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Deadlines are Go's: {@code rd}/{@code wd} are 0 (none), a nanotime, or -1 (passed), and a
  * runtime timer per direction fires {@link #deadlineFired}. {@code rseq}/{@code wseq} change on
  * every reset and close, so a timer from an older setting does nothing.
+ *
+ * <p>The key's interest set and its cancellation belong to the poll (see {@link Netpoll}: only
+ * pollLock's holder touches the Selector). A waiter that finds its direction not {@link #armed}
+ * posts a request ({@link #requestOps}); the next poll applies it before it selects, and a poll
+ * blocked in select is broken to apply it. A close posts {@link #CANCEL} and waits until a
+ * select has deregistered the key, then closes the channel itself.
  */
 public final class PollDesc {
     /** pdReady. */
@@ -38,23 +45,43 @@ public final class PollDesc {
 
     final Netpoll netpoll;
     final SelectableChannel channel;
+    /** Written once by Netpoll.open; its interest ops and cancel are for pollLock holders only. */
     volatile SelectionKey key;
     private volatile Object rg, wg;
-    private static final VarHandle RG, WG;
 
-    // Guarded by this (Go: pd.lock).
-    private boolean closing;
-    private long rd, wd;
+    /** Guards the deadline state and closing (Go: pd.lock). Spins, never queues (DESIGN §10). */
+    private final SpinLock lk = new SpinLock();
+    // Written under lk; closing, rd and wd are read without it (netpollcheckerr).
+    private volatile boolean closing;
+    private volatile long rd, wd;
     private int rseq, wseq;
     private Timers.Timer rt, wt;
-    /** Directions armed in the key's interest set; guarded by this. */
-    private int armedOps;
+
+    /** Interest ops set on the key. Written by pollLock holders only; read by waiters. */
+    private volatile int armed;
+    /** Requested for the next poll: interest ops to add, or CANCEL. Or-ed in by anyone. */
+    private volatile int want;
+    /** 1 while this pollDesc is on the poller's request stack. */
+    private volatile int queued;
+    /** The request stack's link. */
+    PollDesc nextPending;
+    /** A request to cancel the key (close). Not a SelectionKey op. */
+    static final int CANCEL = 1 << 30;
+    /** The thread closing this pollDesc, woken when the key is deregistered. */
+    volatile Thread closer;
+    /** The key is cancelled and deregistered: the channel can be closed without the Selector. */
+    volatile boolean deregistered;
+    private final AtomicBoolean closeCalled = new AtomicBoolean();
+
+    private static final VarHandle RG, WG, WANT, QUEUED;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             RG = l.findVarHandle(PollDesc.class, "rg", Object.class);
             WG = l.findVarHandle(PollDesc.class, "wg", Object.class);
+            WANT = l.findVarHandle(PollDesc.class, "want", int.class);
+            QUEUED = l.findVarHandle(PollDesc.class, "queued", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -80,8 +107,8 @@ public final class PollDesc {
         return OK;
     }
 
-    /** Go: netpollcheckerr. */
-    public synchronized int checkerr(char mode) {
+    /** Go: netpollcheckerr (lock-free, as Go's). */
+    public int checkerr(char mode) {
         if (closing) return ERR_CLOSING;
         if ((mode == 'r' && rd < 0) || (mode == 'w' && wd < 0)) return ERR_TIMEOUT;
         return OK;
@@ -109,24 +136,15 @@ public final class PollDesc {
                         + " side (" + v + " and " + me + ")");
             }
         }
-        // Published. Arm the direction (a close or deadline that came in between is seen by the
-        // re-check below, and it swaps us out itself).
-        boolean wake = false;
-        synchronized (this) {
-            int op = mode == 'r' ? readOp() : writeOp();
-            if ((armedOps & op) == 0 && !closing) {
-                try {
-                    key.interestOpsOr(op);
-                    armedOps |= op;
-                    wake = true;
-                } catch (CancelledKeyException e) {
-                    // closed: the close unblocks us
-                }
-            }
-        }
+        // Published; now make sure the direction is armed. The read of armed comes after the
+        // publication, and a poll that disarms does so before it takes the waiter out of the
+        // slot (netpollready): if we see the direction armed, a disarm that follows still finds
+        // us and wakes us. A close or deadline that came in between is seen by the re-check
+        // below (and it swaps us out itself).
+        int op = mode == 'r' ? readOp() : writeOp();
         netpoll.waiters.incrementAndGet();
         try {
-            if (wake) netpoll.armed();
+            if ((armed & op) == 0 && !closing) requestOps(op);
             // A goroutine of this runtime has an M that polls when it runs out of work; any other
             // waiter needs a poller whether or not it had to arm (a read side stays armed).
             if (!isOurs(me)) netpoll.wakeNetPoller();
@@ -156,6 +174,40 @@ public final class PollDesc {
         return err; // OK here: a spurious wake (deadline moved): the caller retries its I/O
     }
 
+    /**
+     * Asks the next poll to add ops to the key's interest set, or (CANCEL) to cancel the key.
+     * The request is posted once however many come before the poll takes it.
+     */
+    void requestOps(int ops) {
+        WANT.getAndBitwiseOr(this, ops);
+        if (QUEUED.compareAndSet(this, 0, 1)) netpoll.postRequest(this);
+    }
+
+    /**
+     * Applies the requests (a poll, before it selects; pollLock held). Returns true if the key
+     * was cancelled: the select that follows deregisters it.
+     */
+    boolean applyRequests() {
+        QUEUED.setVolatile(this, 0); // first: a request from now on posts us again
+        int w = (int) WANT.getAndSet(this, 0);
+        SelectionKey k = key;
+        if ((w & CANCEL) != 0) {
+            armed = 0;
+            k.cancel();
+            return true;
+        }
+        int ops = armed | w;
+        if (ops != armed) {
+            try {
+                k.interestOps(ops);
+                armed = ops;
+            } catch (CancelledKeyException e) {
+                // closed: the close wakes the waiters
+            }
+        }
+        return false;
+    }
+
     /** Whether t is a goroutine of this runtime (its M will poll when it runs out of work). */
     private boolean isOurs(Thread t) {
         G gp = Proc.getg();
@@ -177,29 +229,29 @@ public final class PollDesc {
 
     /**
      * The poll found mode ready: returns the waiter to wake, or null (readiness noted, and the
-     * direction disarmed so that level-triggered polls do not report it again and again).
-     * Poller only. Go: netpollready → netpollunblock(pd, mode, true).
+     * direction disarmed so that level-triggered polls do not report it again and again). A
+     * read side with a waiter stays armed (it will most likely wait again); a write side is
+     * always disarmed (writability is nearly always true). A disarm comes before the slot is
+     * swapped, so a waiter that saw the direction armed is still found. pollLock held.
+     * Go: netpollready → netpollunblock(pd, mode, true).
      */
     Thread netpollready(char mode) {
-        synchronized (this) {
+        if (mode == 'r' && slot(mode).getVolatile(this) instanceof Thread) {
             Thread t = unblock(mode, true);
-            if (t == null) {
-                int op = mode == 'r' ? (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT) : (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT);
-                disarm(op);
-            } else if (mode == 'w') {
-                // Writability is nearly always true: keep the write side armed only while waited for.
-                disarm(SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT);
-            }
-            return t;
+            if (t != null) return t;
         }
+        disarm(mode == 'r' ? (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT) : (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT));
+        return unblock(mode, true);
     }
 
+    /** Takes ops out of the key's interest set. pollLock held. */
     private void disarm(int op) {
-        int mine = armedOps & op;
+        int a = armed;
+        int mine = a & op;
         if (mine == 0) return;
-        armedOps &= ~mine;
+        armed = a & ~mine;
         try {
-            key.interestOpsAnd(~mine);
+            key.interestOps(a & ~mine);
         } catch (CancelledKeyException ignored) {
             // closed
         }
@@ -228,42 +280,52 @@ public final class PollDesc {
 
     /**
      * Sets the deadline of mode ('r', 'w', or 'b' for both) to a nanotime, 0 for none, or a
-     * time already past; wakes a waiter whose deadline has passed. Go: poll_runtime_pollSetDeadline.
+     * time already past; wakes a waiter whose deadline has passed. The timers are started and
+     * stopped outside the lock (the sequence numbers make a stale timer harmless).
+     * Go: poll_runtime_pollSetDeadline.
      */
     public void setDeadline(long deadline, char mode) {
         boolean wakeR = false, wakeW = false;
-        synchronized (this) {
+        Timers.Timer stopR = null, stopW = null, startR = null, startW = null;
+        long d;
+        lk.lock();
+        try {
             if (closing) return;
             long now = netpoll.sched.clock.nanotime();
-            long d = deadline == 0 ? 0 : (deadline <= now ? -1 : deadline);
+            d = deadline == 0 ? 0 : (deadline <= now ? -1 : deadline);
             if (mode == 'r' || mode == 'b') {
                 rseq++;
-                if (rt != null) Timers.stop(rt);
+                stopR = rt;
                 rd = d;
-                if (d > 0) rt = startDeadline(d, 'r', rseq);
+                rt = startR = d > 0 ? deadlineTimer('r', rseq) : null;
                 wakeR = d < 0;
             }
             if (mode == 'w' || mode == 'b') {
                 wseq++;
-                if (wt != null) Timers.stop(wt);
+                stopW = wt;
                 wd = d;
-                if (d > 0) wt = startDeadline(d, 'w', wseq);
+                wt = startW = d > 0 ? deadlineTimer('w', wseq) : null;
                 wakeW = d < 0;
             }
+        } finally {
+            lk.unlock();
         }
+        if (stopR != null) Timers.stop(stopR);
+        if (stopW != null) Timers.stop(stopW);
+        if (startR != null) Timers.start(netpoll.sched, startR, d, 0);
+        if (startW != null) Timers.start(netpoll.sched, startW, d, 0);
         if (wakeR) wake('r');
         if (wakeW) wake('w');
     }
 
-    private Timers.Timer startDeadline(long when, char mode, int seq) {
-        Timers.Timer t = new Timers.Timer(() -> deadlineFired(mode, seq));
-        Timers.start(netpoll.sched, t, when, 0);
-        return t;
+    private Timers.Timer deadlineTimer(char mode, int seq) {
+        return new Timers.Timer(() -> deadlineFired(mode, seq));
     }
 
     /** A deadline timer fired. Go: netpolldeadlineimpl. */
     private void deadlineFired(char mode, int seq) {
-        synchronized (this) {
+        lk.lock();
+        try {
             if (mode == 'r') {
                 if (seq != rseq || rd <= 0) return; // reset since, or closed
                 rd = -1;
@@ -273,6 +335,8 @@ public final class PollDesc {
                 wd = -1;
                 wt = null;
             }
+        } finally {
+            lk.unlock();
         }
         wake(mode);
     }
@@ -282,21 +346,31 @@ public final class PollDesc {
      * Go: poll_runtime_pollUnblock.
      */
     public void evict() {
-        synchronized (this) {
+        Timers.Timer r, w;
+        lk.lock();
+        try {
             if (closing) return;
             closing = true;
             rseq++;
             wseq++;
-            if (rt != null) Timers.stop(rt);
-            if (wt != null) Timers.stop(wt);
+            r = rt;
+            w = wt;
             rt = wt = null;
+        } finally {
+            lk.unlock();
         }
+        if (r != null) Timers.stop(r);
+        if (w != null) Timers.stop(w);
         wake('r');
         wake('w');
     }
 
-    /** evict, then takes the channel off the poller and closes it. Go: pollClose after pollUnblock. */
+    /**
+     * evict, then takes the channel off the poller and closes it (once; a second call returns).
+     * Go: pollClose after pollUnblock.
+     */
     public void close() throws IOException {
+        if (!closeCalled.compareAndSet(false, true)) return;
         evict();
         netpoll.close(this);
     }
