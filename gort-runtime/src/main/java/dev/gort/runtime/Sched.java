@@ -152,6 +152,8 @@ public final class Sched {
 
     // ---- sysmon ----
     Sysmon sysmon;
+    /** sysmon's forced collection. Go: forcegc. */
+    final ForceGC forcegc;
     /** sysmon is in its deep sleep. Go: sched.sysmonwait. */
     volatile boolean sysmonwait;
     /** Go: sched.sysmonnote. */
@@ -248,6 +250,8 @@ public final class Sched {
         this.config = config;
         this.clock = config.clock();
         this.tunables = config.tunables();
+        this.forcegc = new ForceGC(this, tunables.forcegcPeriodNs(), ForceGC::jvmCollections, tunables.forcegcAction(),
+                tunables.traceOutput());
         // Go: schedinit → procresize(procs).
         lockSched();
         try {
@@ -610,6 +614,7 @@ public final class Sched {
         java.util.List<G> gs = allgs.snapshot();
         gs.sort(java.util.Comparator.comparingLong(g -> g.goid));
         for (G gp : gs) {
+            if (gp.system) continue; // Go hides runtime goroutines from tracebacks by default
             sb.append(Panic.header(gp, now)).append('\n');
             Thread t = gp.thread;
             if (t != null) {

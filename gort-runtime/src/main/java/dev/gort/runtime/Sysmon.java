@@ -134,6 +134,8 @@ final class Sysmon {
                 } else {
                     idle++;
                 }
+                // check if we need to force a GC (the JVM's: none for forcegcperiod)
+                sched.forcegc.check(now);
                 if (t.schedtraceMs() > 0 && lasttrace + t.schedtraceMs() * Tunables.MS <= now) {
                     lasttrace = now;
                     Trace.schedtrace(sched, t.scheddetail(), t.traceOutput());
@@ -167,6 +169,7 @@ final class Sysmon {
         }
         sched.nsysmonsleep++;
         long sleep = t.deepSleepMaxNs();
+        if (t.forcegcPeriodNs() > 0) sleep = Math.min(sleep, Math.max(t.sysmonMinDelayNs(), t.forcegcPeriodNs() / 2)); // Go: forcegcperiod/2
         long next = Timers.timeSleepUntil(sched); // wake for the next timer, as Go's sysmon
         if (next != 0) sleep = Math.max(t.sysmonMinDelayNs(), Math.min(sleep, next - now));
         long report = runawayDeadline; // and for a runaway report that falls due

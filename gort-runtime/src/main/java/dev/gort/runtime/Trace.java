@@ -57,7 +57,8 @@ final class Trace {
                     .append(" blockedhandoffs=").append(sched.nblockedhandoff.get())
                     .append(" runawayhandoffs=").append(sched.nrunawayhandoff.get())
                     .append(" plessthreads=").append(sched.nmlost.get())
-                    .append(" runaways=").append(sched.nrunaways);
+                    .append(" runaways=").append(sched.nrunaways)
+                    .append(" forcegc=").append(sched.forcegc.nforced);
             Netpoll np = sched.netpoll;
             if (np != null) {
                 // netpoll: every poll, the blocking ones, goroutines readied; sysmon's polls and
