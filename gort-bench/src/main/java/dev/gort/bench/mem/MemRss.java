@@ -70,12 +70,31 @@ public final class MemRss {
     }
 
     static void child(String which) throws Exception {
-        // each allocator's classes loaded and its first buffer made before the start figure
+        // Before the start figure: each allocator's classes loaded and its paths run once on a
+        // few buffers (for gort also the scavenger, whose madvise downcall is linked on first use),
+        // so that class loading and JIT code are not counted as memory kept after the free.
         Runnable warm = switch (which) {
-            case "gort" -> () -> Heap.defaultHeap().allocate(SIZE).free();
-            case "netty" -> () -> PooledByteBufAllocator.DEFAULT.directBuffer(SIZE, SIZE).release();
-            case "allocateDirect" -> () -> ByteBuffer.allocateDirect(SIZE);
-            case "arena" -> () -> Arena.ofShared().close();
+            case "gort" -> () -> {
+                Buffer[] b = new Buffer[32];
+                for (int i = 0; i < b.length; i++) (b[i] = Heap.defaultHeap().allocate(SIZE)).segment().fill((byte) 1);
+                for (Buffer x : b) x.free();
+                MHeap.defaultHeap().scavenge(System.nanoTime(), -1);
+            };
+            case "netty" -> () -> {
+                ByteBuf[] b = new ByteBuf[32];
+                for (int i = 0; i < b.length; i++) (b[i] = PooledByteBufAllocator.DEFAULT.directBuffer(SIZE, SIZE)).setZero(0, SIZE);
+                for (ByteBuf x : b) x.release();
+            };
+            case "allocateDirect" -> () -> {
+                for (int i = 0; i < 32; i++) ByteBuffer.allocateDirect(SIZE).put(0, (byte) 1);
+            };
+            case "arena" -> () -> {
+                for (int i = 0; i < 32; i++) {
+                    try (Arena a = Arena.ofShared()) {
+                        a.allocate(SIZE).fill((byte) 1);
+                    }
+                }
+            };
             default -> throw new IllegalArgumentException("unknown allocator " + which + "; one of gort, netty, allocateDirect, arena");
         };
         warm.run();

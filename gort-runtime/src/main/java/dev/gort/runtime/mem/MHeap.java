@@ -170,6 +170,11 @@ public final class MHeap {
      * Frees whatever buffer starts at {@code addr}, found through the page map; throws
      * IllegalArgumentException for an address that is not the start of an allocated buffer of this
      * heap. Any thread. Go: free(address) → spanOf.
+     *
+     * <p>A small object held free in a cache looks allocated to its span, so freeing one of those
+     * here would hand it out twice: this path is for addresses that came from
+     * {@link #mallocSmall}/{@link #mallocLarge} or from a cache's allocation, never for a cache's
+     * free list.
      */
     public void free(long addr) {
         MSpan s = spanOf(addr);
