@@ -85,6 +85,7 @@ public final class Buffer implements AutoCloseable {
         this.arena = arena;
     }
 
+    @SuppressWarnings("restricted") // the heap checked native access when it was made
     void attach(long address, long size, int sizeclass, MSpan span) {
         Cell c = cell;
         c.address = address;

@@ -14,7 +14,8 @@ import java.util.function.LongSupplier;
  * gort's off-heap buffer heap, modelled on Go's: memory mapped from the OS in 64 MiB arenas, cut
  * into 8 KiB pages and spans, Go's 67 size classes up to 32 KiB, a lock-free cache per
  * processor, central lists per size class, and a scavenger that gives free memory back to the OS
- * once it has been idle for a while (sysmon drives it; {@link #freeOSMemory()} does it now).
+ * once it has been idle for a while (the runtime's sysmon is to drive it, Go ≤1.12's way;
+ * {@link #freeOSMemory()} does it now).
  *
  * <pre>{@code
  * Heap heap = Heap.defaultHeap();

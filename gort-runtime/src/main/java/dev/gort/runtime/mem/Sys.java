@@ -34,6 +34,7 @@ public final class Sys {
             CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
     /** Linked on first use (after {@link #check()}), so that a JVM without native access gets our message. */
+    @SuppressWarnings("restricted") // native access is checked by check() before first use
     private static final class Calls {
         static final MethodHandle MMAP, MUNMAP, MADVISE;
 
