@@ -152,6 +152,10 @@ public final class Sched {
 
     // ---- sysmon ----
     Sysmon sysmon;
+    /** Caches of destroyed Ps, for sysmon to flush into the heap. */
+    final java.util.concurrent.ConcurrentLinkedQueue<dev.gort.runtime.mem.MCache> orphanedCaches = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** sysmon's scavenges and the bytes they returned to the OS (schedtrace). */
+    volatile long nscavenge, scavengedBytes;
     /** sysmon's forced collection. Go: forcegc. */
     final ForceGC forcegc;
     /** sysmon is in its deep sleep. Go: sched.sysmonwait. */
@@ -229,6 +233,7 @@ public final class Sched {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+        Malloc.init(); // the span heap finds a goroutine's P cache
     }
 
     // ---- counters (advisory) ----

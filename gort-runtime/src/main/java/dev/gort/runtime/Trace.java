@@ -58,7 +58,9 @@ final class Trace {
                     .append(" runawayhandoffs=").append(sched.nrunawayhandoff.get())
                     .append(" plessthreads=").append(sched.nmlost.get())
                     .append(" runaways=").append(sched.nrunaways)
-                    .append(" forcegc=").append(sched.forcegc.nforced);
+                    .append(" forcegc=").append(sched.forcegc.nforced)
+                    .append(" scvg=").append(sched.nscavenge)
+                    .append(" scvgreleasedMB=").append(sched.scavengedBytes >> 20);
             Netpoll np = sched.netpoll;
             if (np != null) {
                 // netpoll: every poll, the blocking ones, goroutines readied; sysmon's polls and

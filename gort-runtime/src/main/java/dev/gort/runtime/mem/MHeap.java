@@ -48,6 +48,8 @@ public final class MHeap {
     private long heapSys, heapInuse, heapReleased;
     /** Large buffers allocated and freed without a cache. Heap lock. */
     private long largeMallocs, largeFrees;
+    /** The counts of dropped caches (their Ps are gone). Heap lock. Go: the local_* flush in freemcache. */
+    private long retiredMallocs, retiredFrees;
 
     public MHeap(LongSupplier nanotime) {
         Sys.check();
@@ -60,7 +62,17 @@ public final class MHeap {
     }
 
     private static final class Default {
-        static final MHeap HEAP = new MHeap(System::nanoTime);
+        static final MHeap HEAP = create();
+
+        private static MHeap create() {
+            MHeap h = new MHeap(System::nanoTime);
+            h.setCacheProvider(() -> {
+                java.util.function.Function<MHeap, MCache> f = CacheHook.perP;
+                MCache c = f == null ? null : f.apply(h);
+                return c != null ? c : h.stripedCache();
+            });
+            return h;
+        }
     }
 
     private static volatile boolean defaultCreated;
@@ -94,6 +106,14 @@ public final class MHeap {
             c.ownSpin();
             try {
                 c.releaseAll();
+                lock.lock();
+                try {
+                    retiredMallocs += c.mallocs;
+                    retiredFrees += c.frees;
+                    c.mallocs = c.frees = 0;
+                } finally {
+                    lock.unlock();
+                }
             } finally {
                 c.disown();
             }
@@ -109,6 +129,11 @@ public final class MHeap {
      */
     public void setCacheProvider(Supplier<MCache> provider) {
         cacheProvider = provider == null ? this::stripedCache : provider;
+    }
+
+    /** This heap's clock (free spans' unusedsince; the scavenger's now). */
+    public long nanotime() {
+        return nanotime.getAsLong();
     }
 
     /** The calling thread's cache. Go: getMCache. */
@@ -507,7 +532,7 @@ public final class MHeap {
             for (int c = 1; c < central.length; c++) central[c].lock.lock();
             lock.lock();
             try {
-                long mallocs = largeMallocs, frees = largeFrees, cached = 0;
+                long mallocs = largeMallocs + retiredMallocs, frees = largeFrees + retiredFrees, cached = 0;
                 for (MCache c : held) {
                     mallocs += c.mallocs;
                     frees += c.frees;
