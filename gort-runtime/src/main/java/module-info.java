@@ -6,4 +6,5 @@ module dev.gort {
     requires java.management;
     exports dev.gort;
     exports dev.gort.net;
+    exports dev.gort.mem;
 }

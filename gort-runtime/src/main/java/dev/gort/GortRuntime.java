@@ -69,7 +69,8 @@ public final class GortRuntime implements AutoCloseable {
         private PrintStream panicOutput = System.err;
         private Sched.Clock clock = Sched.Clock.SYSTEM;
         private Tunables tunables;
-        private Long forcePreempt, syscallRetake, ignoredPreempt, blockedCarrier, sysmonMin, sysmonMax, runawayReport;
+        private Long forcePreempt, syscallRetake, ignoredPreempt, blockedCarrier, sysmonMin, sysmonMax, runawayReport, forcegcPeriod, scavengeLimit;
+        private Runnable forcegcAction;
         private Integer sysmonIdleRounds, maxHandoffThreads, schedtrace;
         private Boolean scheddetail;
         private java.io.PrintStream traceOutput;
@@ -131,6 +132,30 @@ public final class GortRuntime implements AutoCloseable {
             return this;
         }
 
+        /**
+         * sysmon forces a collection when the JVM has not collected for this long (Go's
+         * forcegcperiod, 2 minutes; -Dgort.forcegcperiod); {@link Duration#ZERO} turns it off.
+         */
+        public Builder forceGcPeriod(Duration d) {
+            this.forcegcPeriod = d.toNanos();
+            return this;
+        }
+
+        /** What the forcegc helper runs to force a collection (default {@code System.gc()}). */
+        public Builder forceGc(Runnable action) {
+            this.forcegcAction = Objects.requireNonNull(action, "forceGc action");
+            return this;
+        }
+
+        /**
+         * Free span memory idle for longer than this is returned to the OS by sysmon (Go ≤1.12's
+         * scavengelimit, 5 minutes; -Dgort.scavengelimit).
+         */
+        public Builder scavengeLimit(Duration d) {
+            this.scavengeLimit = d.toNanos();
+            return this;
+        }
+
         /** Where schedtrace lines go (default System.err). */
         public Builder traceOutput(java.io.PrintStream out) {
             this.traceOutput = Objects.requireNonNull(out, "traceOutput");
@@ -151,9 +176,12 @@ public final class GortRuntime implements AutoCloseable {
                     maxHandoffThreads != null ? maxHandoffThreads : b.maxHandoffThreads(),
                     runawayReport != null ? runawayReport : b.runawayReportNs(),
                     b.timerSlackNs(),
+                    forcegcPeriod != null ? forcegcPeriod : b.forcegcPeriodNs(),
+                    scavengeLimit != null ? scavengeLimit : b.scavengeLimitNs(),
                     schedtrace != null ? schedtrace : b.schedtraceMs(),
                     scheddetail != null ? scheddetail : b.scheddetail(),
-                    traceOutput != null ? traceOutput : b.traceOutput());
+                    traceOutput != null ? traceOutput : b.traceOutput(),
+                    forcegcAction != null ? forcegcAction : b.forcegcAction());
         }
 
         /** A name for traces and errors. */

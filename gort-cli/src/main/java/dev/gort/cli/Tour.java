@@ -49,6 +49,7 @@ final class Tour {
         scenarios.put("runaway", () -> hogs(false));
         scenarios.put("agent", this::agent);
         scenarios.put("netpoll", this::netpoll);
+        scenarios.put("memory", this::memory);
         scenarios.put("syscall", () -> fifo(true));
         scenarios.put("blocked", () -> fifo(false));
         scenarios.put("deadlock", this::deadlock);
@@ -403,6 +404,16 @@ final class Tour {
             out.println("  " + rt99 + "; " + polls);
             result("netpoll", "echo server beside 2 hogs at P=2", rt99);
         }
+    }
+
+    /** memory: the span heap and sysmon's scavenger (and forcegc). */
+    private void memory() throws Exception {
+        header("memory: sysmon gives idle span memory back to the OS",
+                "Four goroutines allocate and write " + MemoryTour.TOTAL_MIB + " MiB of 64 KiB buffers from gort's span heap\n"
+                        + "(dev.gort.mem: off-heap pages, Go's size classes, a cache per P), then free them. The memory\n"
+                        + "stays with the heap (HeapIdle) until it has been idle for scavengelimit (Go <=1.12: 5 minutes;\n"
+                        + "1 s here); then sysmon's scavenger madvises it away: RSS falls, HeapReleased rises.");
+        result("memory", "scavenger returns freed spans", MemoryTour.run(out));
     }
 
     private GortRuntime traced(int procs) {

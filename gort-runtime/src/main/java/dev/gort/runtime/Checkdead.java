@@ -39,6 +39,7 @@ final class Checkdead {
         int grunning = 0;
         boolean mainAlive = false;
         for (G gp : sched.allgs.snapshot()) {
+            if (gp.system) continue; // Go: isSystemGoroutine
             if (gp.isMain) mainAlive = true;
             int s = gp.status();
             switch (s) {

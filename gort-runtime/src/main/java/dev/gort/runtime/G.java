@@ -108,6 +108,8 @@ public final class G implements Executor, Runnable {
     G schedlink;
     /** True for a goroutine started by run(main). */
     final boolean isMain;
+    /** A runtime goroutine (the forcegc helper): not counted, not in checkdead or dumps. Go: isSystemGoroutine. */
+    boolean system;
 
     /** Links in {@link AllGs}; guarded by its stripe lock. */
     G allgPrev, allgNext;

@@ -51,6 +51,8 @@ public final class P {
 
     /** Index in allp. Go: p.id. */
     final int id;
+    /** This P's cache of the default span heap, made on first use. Go: p.mcache. */
+    volatile dev.gort.runtime.mem.MCache mcache;
     volatile int status;
     /** The M holding this P, or null. Go: p.m. */
     volatile M m;

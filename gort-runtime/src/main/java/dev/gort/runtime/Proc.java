@@ -75,23 +75,29 @@ public final class Proc {
      * submits the new thread).
      */
     static G newproc(Sched sched, Runnable fn, boolean isMain) {
+        return newproc(sched, fn, isMain, false);
+    }
+
+    /** newproc; a system goroutine (the runtime's own) is not counted in ngoroutines. */
+    static G newproc(Sched sched, Runnable fn, boolean isMain, boolean system) {
         Objects.requireNonNull(fn, "gort: go(null): the goroutine function must not be null");
         // Count first, then check the state: shutdown sets the state, then reads the count.
-        sched.ngoroutines.incrementAndGet();
+        if (!system) sched.ngoroutines.incrementAndGet();
         if (sched.state != Sched.RUNNING) {
-            sched.goroutineEnded();
+            if (!system) sched.goroutineEnded();
             throw new IllegalStateException("gort: go on runtime \"" + sched.name()
                     + "\" after it was shut down" + (sched.failure != null ? " (it failed: " + sched.failure.getMessage() + ")" : ""));
         }
         G parent = getg();
         G gp = new G(sched, sched.newGoid(), parent == null ? 0 : parent.goid, fn, isMain);
+        gp.system = system;
         try {
             gp.thread = JdkHooks.newVirtualThread(gp, gp);
             sched.allgs.add(gp);
             gp.thread.start();
         } catch (RuntimeException | Error e) {
             sched.allgs.remove(gp);
-            sched.goroutineEnded();
+            if (!system) sched.goroutineEnded();
             throw e;
         }
         return gp;
@@ -530,7 +536,7 @@ public final class Proc {
         sched.allgs.remove(gp);
         if (gp.adoptedBy != null) gp.adoptedBy.forgetAdopted(gp.runContinuation);
         if (gp.spawnedBy != null) gp.spawnedBy.forget(gp.runContinuation);
-        sched.goroutineEnded();
+        if (!gp.system) sched.goroutineEnded();
     }
 
     /**

@@ -149,6 +149,7 @@ final class Procresize {
             }
             pp.status = P._Pdead;
             pp.m = null;
+            Malloc.orphan(sched, pp); // Go: freemcache (flushed by sysmon)
         }
         P[] nallp = Arrays.copyOf(old, nprocs);
         for (int i = oldn; i < nprocs; i++) {

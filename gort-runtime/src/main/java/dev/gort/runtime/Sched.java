@@ -152,6 +152,12 @@ public final class Sched {
 
     // ---- sysmon ----
     Sysmon sysmon;
+    /** Caches of destroyed Ps, for sysmon to flush into the heap. */
+    final java.util.concurrent.ConcurrentLinkedQueue<dev.gort.runtime.mem.MCache> orphanedCaches = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** sysmon's scavenges and the bytes they returned to the OS (schedtrace). */
+    volatile long nscavenge, scavengedBytes;
+    /** sysmon's forced collection. Go: forcegc. */
+    final ForceGC forcegc;
     /** sysmon is in its deep sleep. Go: sched.sysmonwait. */
     volatile boolean sysmonwait;
     /** Go: sched.sysmonnote. */
@@ -227,6 +233,7 @@ public final class Sched {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+        Malloc.init(); // the span heap finds a goroutine's P cache
     }
 
     // ---- counters (advisory) ----
@@ -248,6 +255,8 @@ public final class Sched {
         this.config = config;
         this.clock = config.clock();
         this.tunables = config.tunables();
+        this.forcegc = new ForceGC(this, tunables.forcegcPeriodNs(), ForceGC::jvmCollections, tunables.forcegcAction(),
+                tunables.traceOutput());
         // Go: schedinit → procresize(procs).
         lockSched();
         try {
@@ -610,6 +619,7 @@ public final class Sched {
         java.util.List<G> gs = allgs.snapshot();
         gs.sort(java.util.Comparator.comparingLong(g -> g.goid));
         for (G gp : gs) {
+            if (gp.system) continue; // Go hides runtime goroutines from tracebacks by default
             sb.append(Panic.header(gp, now)).append('\n');
             Thread t = gp.thread;
             if (t != null) {

@@ -25,6 +25,8 @@ final class Sysmon {
     private final Tunables t;
     private final ThreadMXBean threads;
     private final boolean cpuTimeSupported;
+    /** Go ≤1.12: lastscavenge. */
+    private long lastscavenge;
     /** Go: lasttrace. */
     private long lasttrace;
     /** The earliest time at which retake will next have something to do (a slice ends). */
@@ -72,6 +74,7 @@ final class Sysmon {
             sched.lock.unlock();
         }
         if (dead) Checkdead.report(sched);
+        lastscavenge = sched.clock.nanotime();
         int idle = 0;  // how many cycles in succession we had not woken somebody
         long delay = 0; // ns
         while (sched.state != Sched.TERMINATED) {
@@ -134,6 +137,13 @@ final class Sysmon {
                 } else {
                     idle++;
                 }
+                // check if we need to force a GC (the JVM's: none for forcegcperiod)
+                sched.forcegc.check(now);
+                // scavenge heap once in a while (Go ≤1.12: every scavengelimit/2)
+                if (lastscavenge + t.scavengeLimitNs() / 2 < now) {
+                    lastscavenge = now;
+                    Malloc.scavenge(sched);
+                }
                 if (t.schedtraceMs() > 0 && lasttrace + t.schedtraceMs() * Tunables.MS <= now) {
                     lasttrace = now;
                     Trace.schedtrace(sched, t.scheddetail(), t.traceOutput());
@@ -142,6 +152,7 @@ final class Sysmon {
                 sched.sysmonlock.unlock();
             }
         }
+        Malloc.dropAll(sched); // Go: freemcache for every P
         sched.lockSched();
         try {
             sched.nmsys--;
@@ -167,6 +178,8 @@ final class Sysmon {
         }
         sched.nsysmonsleep++;
         long sleep = t.deepSleepMaxNs();
+        if (Malloc.heapInUse()) sleep = Math.min(sleep, Math.max(t.sysmonMinDelayNs(), t.scavengeLimitNs() / 2)); // Go ≤1.12
+        if (t.forcegcPeriodNs() > 0) sleep = Math.min(sleep, Math.max(t.sysmonMinDelayNs(), t.forcegcPeriodNs() / 2)); // Go: forcegcperiod/2
         long next = Timers.timeSleepUntil(sched); // wake for the next timer, as Go's sysmon
         if (next != 0) sleep = Math.max(t.sysmonMinDelayNs(), Math.min(sleep, next - now));
         long report = runawayDeadline; // and for a runaway report that falls due

@@ -57,7 +57,10 @@ final class Trace {
                     .append(" blockedhandoffs=").append(sched.nblockedhandoff.get())
                     .append(" runawayhandoffs=").append(sched.nrunawayhandoff.get())
                     .append(" plessthreads=").append(sched.nmlost.get())
-                    .append(" runaways=").append(sched.nrunaways);
+                    .append(" runaways=").append(sched.nrunaways)
+                    .append(" forcegc=").append(sched.forcegc.nforced)
+                    .append(" scvg=").append(sched.nscavenge)
+                    .append(" scvgreleasedMB=").append(sched.scavengedBytes >> 20);
             Netpoll np = sched.netpoll;
             if (np != null) {
                 // netpoll: every poll, the blocking ones, goroutines readied; sysmon's polls and

@@ -21,14 +21,20 @@ import java.util.Locale;
  *                            stack ({@code gort.runawayreport}, 100 ms; 0 = never)
  * @param timerSlackNs        the Linux timer slack of gort's threads (PR_SET_TIMERSLACK; {@code gort.timerslack},
  *                            1 ns; 0 = leave the kernel's 50 us); needs native access, skipped without it
+ * @param forcegcPeriodNs     sysmon forces a collection when the JVM has not collected for this long, Go's
+ *                            forcegcperiod = 2 min ({@code gort.forcegcperiod}; 0 = never)
+ * @param scavengeLimitNs     free span memory idle this long is returned to the OS, Go ≤1.12's scavengelimit =
+ *                            5 min ({@code gort.scavengelimit})
  * @param schedtraceMs        print a SCHED line every this many ms, 0 = off ({@code gort.debug=schedtrace=N} or GORTDEBUG)
  * @param scheddetail         with schedtrace, print P, M and G lines too
  * @param traceOutput         where SCHED lines go (stderr, as in Go)
+ * @param forcegcAction       what the forcegc helper runs (System.gc())
  */
 public record Tunables(boolean sysmon, long sysmonMinDelayNs, long sysmonMaxDelayNs, int sysmonIdleRounds,
                        long deepSleepMaxNs, long forcePreemptNs, long syscallRetakeNs, long ignoredPreemptNs,
                        long blockedCarrierNs, int maxHandoffThreads, long runawayReportNs, long timerSlackNs,
-                       int schedtraceMs, boolean scheddetail, PrintStream traceOutput) {
+                       long forcegcPeriodNs, long scavengeLimitNs,
+                       int schedtraceMs, boolean scheddetail, PrintStream traceOutput, Runnable forcegcAction) {
 
     public static final long MS = 1_000_000L;
 
@@ -48,6 +54,9 @@ public record Tunables(boolean sysmon, long sysmonMinDelayNs, long sysmonMaxDela
         }
         if (runawayReportNs != 0) positive("runaway report threshold", runawayReportNs, MS, 3_600_000 * MS);
         positive("timer slack", timerSlackNs, 0, 10 * MS);
+        if (forcegcPeriodNs != 0) positive("forcegc period", forcegcPeriodNs, MS, 365L * 24 * 3_600_000 * MS);
+        positive("scavenge limit", scavengeLimitNs, MS, 365L * 24 * 3_600_000 * MS);
+        if (forcegcAction == null) throw new IllegalArgumentException("gort: forcegc action must not be null");
         if (schedtraceMs < 0) throw new IllegalArgumentException("gort: schedtrace must not be negative, got " + schedtraceMs);
         if (traceOutput == null) throw new IllegalArgumentException("gort: trace output must not be null");
     }
@@ -74,7 +83,8 @@ public record Tunables(boolean sysmon, long sysmonMinDelayNs, long sysmonMaxDela
                 forcePreempt, duration("gort.syscallretake", 10 * MS), duration("gort.ignoredpreempt", forcePreempt),
                 duration("gort.blockedcarrier", MS), (int) integer("gort.maxhandoffthreads", 1_000),
                 duration("gort.runawayreport", 100 * MS), duration("gort.timerslack", 1),
-                trace[0], trace[1] != 0, System.err);
+                duration("gort.forcegcperiod", 120_000 * MS), duration("gort.scavengelimit", 300_000 * MS),
+                trace[0], trace[1] != 0, System.err, ForceGC.SYSTEM_GC);
     }
 
     /**
@@ -147,12 +157,19 @@ public record Tunables(boolean sysmon, long sysmonMinDelayNs, long sysmonMaxDela
     public Tunables withSysmon(boolean on) {
         return new Tunables(on, sysmonMinDelayNs, sysmonMaxDelayNs, sysmonIdleRounds, deepSleepMaxNs, forcePreemptNs,
                 syscallRetakeNs, ignoredPreemptNs, blockedCarrierNs, maxHandoffThreads, runawayReportNs, timerSlackNs,
-                schedtraceMs, scheddetail, traceOutput);
+                forcegcPeriodNs, scavengeLimitNs, schedtraceMs, scheddetail, traceOutput, forcegcAction);
+    }
+
+    /** With forcegc's period and action, and the scavenge limit, replaced. */
+    public Tunables withMemory(long forcegcPeriodNs, Runnable forcegcAction, long scavengeLimitNs) {
+        return new Tunables(sysmon, sysmonMinDelayNs, sysmonMaxDelayNs, sysmonIdleRounds, deepSleepMaxNs, forcePreemptNs,
+                syscallRetakeNs, ignoredPreemptNs, blockedCarrierNs, maxHandoffThreads, runawayReportNs, timerSlackNs,
+                forcegcPeriodNs, scavengeLimitNs, schedtraceMs, scheddetail, traceOutput, forcegcAction);
     }
 
     public Tunables withThresholds(long syscallRetakeNs, long ignoredPreemptNs, long blockedCarrierNs, int maxHandoffThreads) {
         return new Tunables(sysmon, sysmonMinDelayNs, sysmonMaxDelayNs, sysmonIdleRounds, deepSleepMaxNs, forcePreemptNs,
                 syscallRetakeNs, ignoredPreemptNs, blockedCarrierNs, maxHandoffThreads, runawayReportNs, timerSlackNs,
-                schedtraceMs, scheddetail, traceOutput);
+                forcegcPeriodNs, scavengeLimitNs, schedtraceMs, scheddetail, traceOutput, forcegcAction);
     }
 }

@@ -1,0 +1,140 @@
+package dev.gort.runtime;
+
+import dev.gort.GortRuntime;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** sysmon's forced collection (Go: forcegc / forcegchelper), with synthetic time and counts. */
+@Timeout(60)
+class ForceGCTest {
+    static final long S = 1_000_000_000L, PERIOD = 120 * S;
+
+    @Test
+    void firesAfterThePeriodWithoutACollectionAndNotBefore() throws Exception {
+        Sched s = TestSupport.newSched(2);
+        try {
+            AtomicLong count = new AtomicLong();
+            Semaphore ran = new Semaphore(0);
+            ForceGC fg = new ForceGC(s, PERIOD, count::get, ran::release, System.err);
+
+            long now = 5 * S;
+            assertFalse(fg.check(now), "no collection yet: nothing to force");
+            now += 10 * PERIOD;
+            assertFalse(fg.check(now), "Go forces nothing before the first collection, however long");
+
+            count.set(3); // the JVM collected
+            now += S;
+            assertFalse(fg.check(now));
+            long lastgc = now;
+            for (now = lastgc + S; now <= lastgc + PERIOD; now += S) {
+                assertFalse(fg.check(now), "fired " + (now - lastgc) / S + " s after the last collection, before the period");
+            }
+            assertTrue(fg.check(now), "the period has passed with no collection");
+            assertTrue(ran.tryAcquire(10, TimeUnit.SECONDS), "the helper ran the action");
+            assertEquals(1, fg.nforced);
+
+            // The next request comes a whole period after this one, not at the next check.
+            long forced = now;
+            for (now = forced + S; now <= forced + PERIOD; now += S) assertFalse(fg.check(now));
+            assertTrue(fg.check(now));
+            assertTrue(ran.tryAcquire(10, TimeUnit.SECONDS), "the same helper, woken again");
+            assertEquals(2, fg.nforced);
+
+            // A collection the JVM ran by itself restarts the period.
+            count.set(4);
+            now += S;
+            assertFalse(fg.check(now));
+            long collected = now;
+            now = collected + PERIOD / 2;
+            assertFalse(fg.check(now));
+            now = collected + PERIOD + S;
+            assertTrue(fg.check(now));
+            assertTrue(ran.tryAcquire(10, TimeUnit.SECONDS));
+            assertEquals(0, s.numGoroutine(), "the helper is a system goroutine: not counted");
+        } finally {
+            TestSupport.shutdownAndAssertNoThreads(s);
+        }
+    }
+
+    @Test
+    void aHelperStillBusyIsNotReadiedAgain() throws Exception {
+        Sched s = TestSupport.newSched(1);
+        try {
+            AtomicLong count = new AtomicLong(1);
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicInteger started = new AtomicInteger();
+            ForceGC fg = new ForceGC(s, PERIOD, count::get, () -> {
+                started.incrementAndGet();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, System.err);
+            long now = S;
+            fg.check(now);
+            now += PERIOD + S;
+            assertTrue(fg.check(now));
+            long deadline = System.nanoTime() + 10 * S;
+            while (started.get() == 0 && System.nanoTime() < deadline) Thread.sleep(1);
+            assertEquals(1, started.get());
+            now += PERIOD + S;
+            assertFalse(fg.check(now), "Go: forcegc.idle == 0, the helper is still collecting");
+            release.countDown();
+        } finally {
+            TestSupport.shutdownAndAssertNoThreads(s);
+        }
+    }
+
+    @Test
+    void zeroPeriodTurnsItOff() {
+        Sched s = TestSupport.newSched(1);
+        try {
+            AtomicLong count = new AtomicLong(1);
+            ForceGC fg = new ForceGC(s, 0, count::get, () -> fail("forced with period 0"), System.err);
+            for (long now = S; now < 100 * PERIOD; now += PERIOD) assertFalse(fg.check(now));
+        } finally {
+            s.shutdownNow();
+        }
+    }
+
+    @Test
+    void sysmonForcesACollectionInARunningRuntime() throws Exception {
+        AtomicInteger forced = new AtomicInteger();
+        ByteArrayOutputStream trace = new ByteArrayOutputStream();
+        System.gc(); // Go forces nothing before the first collection: make sure there was one
+        try (GortRuntime rt = GortRuntime.builder().name("forcegc").gomaxprocs(1)
+                .forceGcPeriod(Duration.ofMillis(200))
+                .forceGc(forced::incrementAndGet)
+                .traceOutput(new PrintStream(trace, true))
+                .schedtrace(100, false)
+                .build()) {
+            long deadline = System.nanoTime() + 20 * S;
+            while (forced.get() < 2 && System.nanoTime() < deadline) Thread.sleep(10);
+            assertTrue(forced.get() >= 2, "sysmon forced " + forced.get() + " collections in 20 s with a 200 ms period");
+            assertEquals(0, rt.numGoroutine());
+            Thread.sleep(250);
+        }
+        assertTrue(trace.toString().matches("(?s).*forcegc=[1-9].*"), "schedtrace counts the forced collections:\n" + trace);
+    }
+
+    @Test
+    void badPeriodIsAClearError() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GortRuntime.builder().forceGcPeriod(Duration.ofNanos(5)).build());
+        assertTrue(e.getMessage().contains("forcegc period"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> GortRuntime.builder().scavengeLimit(Duration.ofSeconds(-1)).build());
+        assertTrue(e.getMessage().contains("scavenge limit"), e.getMessage());
+    }
+}
