@@ -61,16 +61,27 @@ final class Malloc {
         if (c != null) sched.orphanedCaches.add(c);
     }
 
-    /** Flushes the caches of destroyed Ps into the heap. sysmon (no P). */
-    static void dropOrphans(Sched sched) {
-        MCache c;
-        while ((c = sched.orphanedCaches.poll()) != null) c.heap().dropCache(c);
+    /**
+     * Flushes the caches of destroyed Ps into the heap. sysmon (no P); a cache whose flush would
+     * wait (a world-wide heap operation in progress) stays queued for the next round, unless wait.
+     */
+    static void dropOrphans(Sched sched, boolean wait) {
+        int n = sched.orphanedCaches.size();
+        for (int i = 0; i < n; i++) {
+            MCache c = sched.orphanedCaches.poll();
+            if (c == null) return;
+            if (wait) {
+                c.heap().dropCache(c);
+            } else if (!c.heap().tryDropCache(c)) {
+                sched.orphanedCaches.add(c);
+            }
+        }
     }
 
     /** The runtime ended: flush every P's cache. sysmon, as it exits. */
     static void dropAll(Sched sched) {
         for (P pp : sched.allp) orphan(sched, pp);
-        dropOrphans(sched);
+        dropOrphans(sched, true);
     }
 
     /**
@@ -79,7 +90,7 @@ final class Malloc {
      * {@code mheap_.scavenge(k, now, scavengelimit)}, every scavengelimit/2.
      */
     static void scavenge(Sched sched) {
-        dropOrphans(sched);
+        dropOrphans(sched, false);
         MHeap h = MHeap.defaultHeapIfCreated();
         if (h == null) return;
         long released = h.scavenge(h.nanotime(), sched.tunables.scavengeLimitNs());

@@ -103,24 +103,43 @@ public final class MHeap {
     public void dropCache(MCache c) {
         worldLock.lock();
         try {
-            c.ownSpin();
-            try {
-                c.releaseAll();
-                lock.lock();
-                try {
-                    retiredMallocs += c.mallocs;
-                    retiredFrees += c.frees;
-                    c.mallocs = c.frees = 0;
-                } finally {
-                    lock.unlock();
-                }
-            } finally {
-                c.disown();
-            }
-            caches.remove(c);
+            dropCacheLocked(c);
         } finally {
             worldLock.unlock();
         }
+    }
+
+    /**
+     * dropCache if no world-wide operation is in progress; false otherwise. For sysmon, which must
+     * not wait: the world lock's holder may be a goroutine that yields while it waits for a cache,
+     * and it may need the preemption that sysmon would then not deliver.
+     */
+    public boolean tryDropCache(MCache c) {
+        if (!worldLock.tryLock()) return false;
+        try {
+            dropCacheLocked(c);
+            return true;
+        } finally {
+            worldLock.unlock();
+        }
+    }
+
+    private void dropCacheLocked(MCache c) {
+        c.ownSpin();
+        try {
+            c.releaseAll();
+            lock.lock();
+            try {
+                retiredMallocs += c.mallocs;
+                retiredFrees += c.frees;
+                c.mallocs = c.frees = 0;
+            } finally {
+                lock.unlock();
+            }
+        } finally {
+            c.disown();
+        }
+        caches.remove(c);
     }
 
     /**
