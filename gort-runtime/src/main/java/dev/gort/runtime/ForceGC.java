@@ -123,6 +123,11 @@ final class ForceGC {
         }
     }
 
+    /** Whether the helper is parked (Go: forcegc.idle). */
+    boolean idle() {
+        return idle;
+    }
+
     /** The default action. */
     static final Runnable SYSTEM_GC = System::gc;
 

@@ -145,8 +145,10 @@ public final class PollDesc {
         netpoll.waiters.incrementAndGet();
         try {
             if ((armed & op) == 0 && !closing) requestOps(op);
-            // A goroutine of this runtime has an M that polls when it runs out of work; any other
-            // waiter needs a poller whether or not it had to arm (a read side stays armed).
+            // A goroutine of this runtime on an M with a P has an M that polls when it runs out of
+            // work; any other waiter needs a poller whether or not it had to arm (a read side
+            // stays armed): a platform thread, another runtime's goroutine, and a goroutine whose
+            // P sysmon handed off (its M stops when it parks and never reaches findrunnable).
             if (!isOurs(me)) netpoll.wakeNetPoller();
             if (checkerr(mode) != OK) wake(mode); // raced a close or a deadline
             boolean goroutine = Proc.getg() != null;
@@ -208,10 +210,11 @@ public final class PollDesc {
         return false;
     }
 
-    /** Whether t is a goroutine of this runtime (its M will poll when it runs out of work). */
+    /** Whether t is a goroutine of this runtime on an M with a P (that M polls when it runs out of work). */
     private boolean isOurs(Thread t) {
-        G gp = Proc.getg();
-        return gp != null && gp.sched == netpoll.sched && gp.thread == t;
+        M mp = M.current();
+        G gp = mp == null ? null : mp.curg;
+        return gp != null && gp.sched == netpoll.sched && gp.thread == t && mp.p != null;
     }
 
     private int readOp() {

@@ -936,7 +936,13 @@ public final class Proc {
                 if (sched.stopwait == 0) sched.stopnote.signalAll();
                 return;
             }
+            Netpoll np = sched.netpoll;
             if (sched.runqsize != 0) {
+                pp.status = P._Pidle;
+                start = true;
+            } else if (np != null && np.anyWaiters() && sched.npidle.get() == sched.gomaxprocs - 1 && np.lastpoll.get() != 0) {
+                // If this is the last running P and nobody is polling network, need to wakeup
+                // another M to poll network (Go's words).
                 pp.status = P._Pidle;
                 start = true;
             } else {

@@ -172,6 +172,11 @@ final class Sysmon {
             if (!(sched.gcwaiting || sched.npidle.get() == sched.gomaxprocs) || sched.state == Sched.TERMINATED) {
                 return false;
             }
+            // gort: network waiters with nobody blocked in the poll (in Go the last M to go idle
+            // blocks there; a goroutine that parks on a P-less M after a hand-off skips that):
+            // stay awake and poll every 10 ms instead.
+            Netpoll np = sched.netpoll;
+            if (np != null && np.anyWaiters() && np.lastpoll.get() != 0) return false;
             sched.sysmonwait = true;
         } finally {
             sched.lock.unlock();

@@ -42,6 +42,7 @@ class ForceGCTest {
             }
             assertTrue(fg.check(now), "the period has passed with no collection");
             assertTrue(ran.tryAcquire(10, TimeUnit.SECONDS), "the helper ran the action");
+            awaitIdle(fg);
             assertEquals(1, fg.nforced);
 
             // The next request comes a whole period after this one, not at the next check.
@@ -49,6 +50,7 @@ class ForceGCTest {
             for (now = forced + S; now <= forced + PERIOD; now += S) assertFalse(fg.check(now));
             assertTrue(fg.check(now));
             assertTrue(ran.tryAcquire(10, TimeUnit.SECONDS), "the same helper, woken again");
+            awaitIdle(fg);
             assertEquals(2, fg.nforced);
 
             // A collection the JVM ran by itself restarts the period.
@@ -65,6 +67,13 @@ class ForceGCTest {
         } finally {
             TestSupport.shutdownAndAssertNoThreads(s);
         }
+    }
+
+    /** The action has run; the helper marks itself idle just after. */
+    static void awaitIdle(ForceGC fg) throws InterruptedException {
+        long deadline = System.nanoTime() + 10 * S;
+        while (!fg.idle() && System.nanoTime() < deadline) Thread.sleep(1);
+        assertTrue(fg.idle(), "the helper did not go back to idle");
     }
 
     @Test
