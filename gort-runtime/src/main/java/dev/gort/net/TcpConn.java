@@ -111,21 +111,20 @@ public final class TcpConn implements Closeable {
      * the end of the stream (the peer closed its side), or 0 if dst is full.
      */
     public int read(ByteBuffer dst) throws IOException {
-        String op = "read " + name;
         readLock.lock();
         try {
             int err = pd.reset('r');
-            if (err != PollDesc.OK) throw NetErrors.poll(err, op);
+            if (err != PollDesc.OK) throw NetErrors.poll(err, "read " + name);
             for (;;) {
                 int n;
                 try {
                     n = ch.read(dst);
                 } catch (IOException e) {
-                    throw NetErrors.map(e, op);
+                    throw NetErrors.map(e, "read " + name);
                 }
                 if (n != 0 || !dst.hasRemaining()) return n;
                 err = pd.await('r');
-                if (err != PollDesc.OK) throw NetErrors.poll(err, op);
+                if (err != PollDesc.OK) throw NetErrors.poll(err, "read " + name);
             }
         } finally {
             readLock.unlock();
@@ -145,23 +144,22 @@ public final class TcpConn implements Closeable {
 
     /** Writes all of src, waiting for the socket's buffer as needed; returns the count written. */
     public int write(ByteBuffer src) throws IOException {
-        String op = "write " + name;
         writeLock.lock();
         try {
             int err = pd.reset('w');
-            if (err != PollDesc.OK) throw NetErrors.poll(err, op);
+            if (err != PollDesc.OK) throw NetErrors.poll(err, "write " + name);
             int total = 0;
             while (src.hasRemaining()) {
                 int n;
                 try {
                     n = ch.write(src);
                 } catch (IOException e) {
-                    throw NetErrors.map(e, op);
+                    throw NetErrors.map(e, "write " + name);
                 }
                 total += n;
                 if (n == 0) {
                     err = pd.await('w');
-                    if (err != PollDesc.OK) throw NetErrors.poll(err, op);
+                    if (err != PollDesc.OK) throw NetErrors.poll(err, "write " + name);
                 }
             }
             return total;
