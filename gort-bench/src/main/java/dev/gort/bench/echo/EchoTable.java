@@ -87,10 +87,19 @@ final class EchoTable {
             sb.append(".\n\n");
         }
 
+        List<String> failed = new ArrayList<>();
+        for (ServerKind k : ks) {
+            if (r.skipped.containsKey(k)) continue;
+            int bad = 0;
+            for (EchoBench.Cell c : r.cells) bad += r.errors(c, k).size();
+            failed.add(k.title() + " " + bad + " of " + r.cells.size() * o.rounds);
+        }
+        sb.append("Failed measurements (listed below the details): ").append(String.join(", ", failed)).append(".\n\n");
+
         // The details: per round figures, percentiles and CPU.
         sb.append("| connections × message | server | round trips/s per round | p50 (µs) | p90 (µs) | p99 (µs) | p99 per round (µs) | p99.9 (µs) | max (µs) "
-                + "| server CPU (cores) | server CPU per round trip (µs) | load generator CPU (cores) | waiting > 1 s at the end, per round |\n");
-        sb.append("|---".repeat(13)).append("|\n");
+                + "| server CPU (cores) | server CPU per round trip (µs) | load generator CPU (cores) |\n");
+        sb.append("|---".repeat(12)).append("|\n");
         for (EchoBench.Cell c : r.cells) {
             for (ServerKind k : ks) {
                 sb.append("| ").append(c.label()).append(" | ").append(k.title())
@@ -104,7 +113,6 @@ final class EchoTable {
                         .append(" | ").append(fixed(r.median(c, k, "servercpu")))
                         .append(" | ").append(fixed(r.median(c, k, "serverus")))
                         .append(" | ").append(fixed(r.median(c, k, "clientcpu")))
-                        .append(" | ").append(counts(r.values(c, k, "stuck")))
                         .append(" |\n");
             }
         }
@@ -122,6 +130,7 @@ final class EchoTable {
     }
 
     private static String goal(String what, int met, int n, List<String> missed) {
+        if (n == 0) return what + ": no cell has figures for both";
         return what + " met in " + met + " of " + n + " cells" + (missed.isEmpty() ? "" : " (not in " + String.join(", ", missed) + ")");
     }
 
@@ -166,13 +175,6 @@ final class EchoTable {
         List<String> s = new ArrayList<>();
         for (Double d : l) s.add(rates ? rate(d) : us(d));
         return String.join("; ", s);
-    }
-
-    private static String counts(List<Double> l) {
-        if (l.isEmpty()) return "—";
-        List<String> s = new ArrayList<>();
-        for (Double d : l) s.add(String.format(Locale.ROOT, "%.0f", d));
-        return String.join(", ", s);
     }
 
     private static String num(double v) {

@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
  * One measurement of {@link EchoBench}: starts a server process, waits for its {@code PORT}
  * line, runs the {@link LoadGen} process against it, collects its result line, and kills the
  * server. Every step has a time limit, so a server that hangs costs one cell, not the run: the
- * load generator reports a stall after 5 s without a round trip, and is itself killed if it
- * does not finish in time. When a Java server stalled, its threads are dumped ({@code jcmd
- * Thread.print}) to a file named in the error.
+ * load generator reports a stall after 2 s without a round trip, and is itself killed if it
+ * does not finish in time. What a stalled server was doing is written to a file named in the
+ * error ({@link #stallDump}).
  */
 final class Trial {
     private Trial() {}
@@ -53,8 +53,8 @@ final class Trial {
             }
             int port = Integer.parseInt(ready.substring(EchoServers.READY.length()).trim());
             Outcome o = loadgen(port, conns, size, s, server.pid());
-            if (o.error != null && o.error.startsWith("stalled") && kind != ServerKind.GO && server.isAlive()) {
-                o = new Outcome(null, o.error + "; " + threadDump(server.pid(), tag));
+            if (o.error != null && o.error.startsWith("stalled") && server.isAlive()) {
+                o = new Outcome(null, o.error + "; " + stallDump(kind, server, serverOut, tag));
             }
             if (o.error == null && !server.isAlive()) o = new Outcome(null, "the server exited with status " + server.exitValue());
             return o;
@@ -131,20 +131,44 @@ final class Trial {
         }
     }
 
-    /** Dumps the stalled server's threads with jcmd; says where, or why not. */
-    private static String threadDump(long pid, String tag) {
+    /**
+     * Writes what a stalled server was doing to a file and says where: for gort, its schedtrace and
+     * goroutine dump (asked for with DUMP on its stdin) and {@code jcmd Thread.print -l} (its Ms and
+     * sysmon, with the locks they hold); for the JDK, jcmd; Go gets SIGQUIT and prints every
+     * goroutine's stack on stderr.
+     */
+    private static String stallDump(ServerKind kind, Process server, BlockingQueue<String> serverOut, String tag) {
         try {
-            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            if (kind == ServerKind.GO) {
+                new ProcessBuilder("kill", "-QUIT", Long.toString(server.pid())).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+                return "Go's goroutine stacks (SIGQUIT) are on stderr";
+            }
             Path file = Files.createTempFile("echo-stall-" + tag.replaceAll("[^A-Za-z0-9]+", "-") + "-", ".txt");
-            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "Thread.print", "-l")
-                    .redirectErrorStream(true).redirectOutput(file.toFile()).start();
+            StringBuilder sb = new StringBuilder();
+            if (kind == ServerKind.GORT) {
+                server.getOutputStream().write("DUMP\n".getBytes(StandardCharsets.UTF_8));
+                server.getOutputStream().flush();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                boolean in = false, end = false;
+                for (String line; !end && (line = serverOut.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) != null; ) {
+                    if (line.equals("DUMP BEGIN")) in = true;
+                    else if (line.equals("DUMP END")) end = true;
+                    else if (in) sb.append(line).append('\n');
+                }
+                if (!end) sb.append("(the gort dump did not complete within 10 s)\n");
+                sb.append("\n");
+            }
+            Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(server.pid()), "Thread.print", "-l")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(file.toFile())).start();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                return "jcmd Thread.print did not answer within 30 s (partial dump in " + file + ")";
+                return "jcmd Thread.print did not answer within 30 s; partial dump in " + file;
             }
-            return "server thread dump in " + file;
+            return (kind == ServerKind.GORT ? "schedtrace, goroutines and threads" : "thread dump") + " in " + file;
         } catch (IOException | InterruptedException e) {
-            return "no thread dump: " + e;
+            return "no dump: " + e;
         }
     }
 }
