@@ -77,6 +77,7 @@ public final class EchoBench {
         Trial.Settings s = new Trial.Settings(o.procs, o.clientThreads, (long) (o.warmup * 1000), (long) (o.seconds * 1000),
                 go == null ? null : go.binary());
 
+        String header = EchoTable.header(args, o, go); // the start time
         r.loadBefore = loadavg();
         long t0 = System.currentTimeMillis();
         int total = o.rounds * cells.size() * servers.size(), done = 0;
@@ -96,7 +97,7 @@ public final class EchoBench {
         r.millis = System.currentTimeMillis() - t0;
         r.loadAfter = loadavg();
 
-        String md = EchoTable.header(args, o, go) + EchoTable.render(r, o);
+        String md = header + EchoTable.render(r, o);
         System.out.println();
         System.out.print(md);
         if (o.out != null) {
