@@ -17,9 +17,13 @@ import java.util.SplittableRandom;
  * allocated per round trip.
  *
  * <p>A round trip is timed from the moment its message is handed to the socket to the moment its
- * last byte has been read; one that completes inside [warmupEnd, windowEnd) is recorded. The
- * thread stops at windowEnd. A short echo, a byte that differs, or an end of stream ends the run
- * with an error: the benchmark measures only correct echoes.
+ * last byte has been read. Throughput counts the round trips that complete inside [warmupEnd,
+ * windowEnd); the histogram holds those that <em>start</em> inside it, so the round trips still in
+ * flight at windowEnd are waited for (a connection sends nothing more once its echo is back after
+ * windowEnd): a server that stalls near the end of the window shows in the tail, or, if some echo
+ * has not come back drainNs after windowEnd, as {@link #stuck()} connections. A short echo, a byte
+ * that differs, or an end of stream ends the run with an error: the benchmark measures only
+ * correct echoes.
  */
 final class Driver implements Runnable {
     /** Bytes of each message that carry its sequence number (little-endian); the rest is random per connection. */
@@ -34,7 +38,7 @@ final class Driver implements Runnable {
         final ByteBuffer out, in;
         SelectionKey key;
         long seq, sentAt;
-        boolean writeInterest;
+        boolean writeInterest, finished; // finished: its echo came back after windowEnd; it sends no more
 
         Conn(int id, SocketChannel ch, int size) {
             this.id = id;
@@ -49,7 +53,9 @@ final class Driver implements Runnable {
     private final Selector selector;
     private final Conn[] conns;
     private final int size;
-    private final long warmupEnd, windowEnd;
+    private final long warmupEnd, windowEnd, drainNs;
+    /** Connections finished after windowEnd (owner thread only). */
+    private int finished;
 
     final Histogram histogram = new Histogram();
     /** Round trips completed in the window. Owner thread only; read after join. */
@@ -61,12 +67,13 @@ final class Driver implements Runnable {
     /** Why the thread stopped early, or null. */
     volatile String error;
 
-    Driver(List<Conn> conns, int size, long start, long warmupEnd, long windowEnd) throws IOException {
+    Driver(List<Conn> conns, int size, long start, long warmupEnd, long windowEnd, long drainNs) throws IOException {
         this.selector = Selector.open();
         this.conns = conns.toArray(new Conn[0]);
         this.size = size;
         this.warmupEnd = warmupEnd;
         this.windowEnd = windowEnd;
+        this.drainNs = drainNs;
         this.lastCompletion = start;
         for (Conn c : this.conns) c.key = c.ch.register(selector, SelectionKey.OP_READ, c);
     }
@@ -76,7 +83,7 @@ final class Driver implements Runnable {
         try {
             long now = System.nanoTime();
             for (Conn c : conns) send(c, now);
-            while (System.nanoTime() - windowEnd < 0) {
+            while (finished < conns.length && System.nanoTime() - (windowEnd + drainNs) < 0) {
                 selector.select(this::ready, SELECT_MS);
             }
         } catch (Throwable e) {
@@ -84,13 +91,16 @@ final class Driver implements Runnable {
         }
     }
 
-    /** Waiting at windowEnd: the connections whose round trip started more than ageNs earlier, and the oldest age. */
-    long[] stuck(long ageNs) {
+    /**
+     * After run: the connections whose round trip in flight at windowEnd had not come back drainNs
+     * later, and how long the oldest of them had waited by then (ns).
+     */
+    long[] stuck() {
         long n = 0, oldest = 0;
         for (Conn c : conns) {
-            long age = windowEnd - c.sentAt;
-            if (age > ageNs) n++;
-            oldest = Math.max(oldest, age);
+            if (c.finished) continue;
+            n++;
+            oldest = Math.max(oldest, windowEnd + drainNs - c.sentAt);
         }
         return new long[] {n, oldest};
     }
@@ -100,6 +110,11 @@ final class Driver implements Runnable {
     }
 
     void closeAll() {
+        try {
+            selector.close();
+        } catch (IOException e) {
+            // closing at the end of the run
+        }
         for (Conn c : conns) {
             try {
                 c.ch.close();
@@ -154,13 +169,16 @@ final class Driver implements Runnable {
             throw new EchoFailure("echo mismatch on connection " + c.id + ", round trip " + c.seq + ", byte " + m
                     + " of " + size + ": sent " + c.out.get(m) + ", got " + c.in.get(m));
         }
-        if (now - warmupEnd >= 0 && now - windowEnd < 0) {
-            histogram.record(now - c.sentAt);
-            measured++;
-        }
+        if (c.sentAt - warmupEnd >= 0 && c.sentAt - windowEnd < 0) histogram.record(now - c.sentAt);
+        if (now - warmupEnd >= 0 && now - windowEnd < 0) measured++;
         completed++;
         lastCompletion = now;
         c.seq++;
+        if (now - windowEnd >= 0) {
+            c.finished = true;
+            finished++;
+            return;
+        }
         send(c, now);
     }
 }

@@ -46,6 +46,7 @@ final class Trial {
         try {
             BlockingQueue<String> serverOut = drain(server);
             String ready = serverOut.poll(READY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            if (ready == EOF) ready = null;
             if (ready == null || !ready.startsWith(EchoServers.READY)) {
                 return new Outcome(null, server.isAlive()
                         ? "the server printed no PORT line within " + READY_TIMEOUT_MS / 1000 + " s" + (ready == null ? "" : " (it printed: " + ready + ")")
@@ -85,9 +86,8 @@ final class Trial {
             kill(p);
             error = "the load generator did not finish within " + timeout / 1000 + " s (killed)";
         }
-        Thread.sleep(50); // the drain thread reads the last lines
         Map<String, Double> m = null;
-        for (String line : out) {
+        for (String line; (line = out.poll(5, TimeUnit.SECONDS)) != null && line != EOF; ) {
             if (line.startsWith("RESULT")) m = parse(line);
             else if (line.startsWith("ERROR") && error == null) error = line.substring(5).trim();
         }
@@ -95,7 +95,10 @@ final class Trial {
         return new Outcome(error == null ? m : null, error);
     }
 
-    /** A daemon thread that reads p's stdout line by line into the returned queue. */
+    /** Put after a process's last line of output (compared by identity). */
+    private static final String EOF = new String("EOF");
+
+    /** A daemon thread that reads p's stdout line by line into the returned queue, then {@link #EOF}. */
     private static BlockingQueue<String> drain(Process p) {
         BlockingQueue<String> q = new LinkedBlockingQueue<>();
         Thread.ofPlatform().daemon().start(() -> {
@@ -103,6 +106,8 @@ final class Trial {
                 for (String line; (line = br.readLine()) != null; ) q.add(line);
             } catch (IOException e) {
                 // the process was killed
+            } finally {
+                q.add(EOF);
             }
         });
         return q;
@@ -150,7 +155,8 @@ final class Trial {
                 server.getOutputStream().flush();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 boolean in = false, end = false;
-                for (String line; !end && (line = serverOut.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) != null; ) {
+                for (String line; !end && (line = serverOut.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) != null
+                        && line != EOF; ) {
                     if (line.equals("DUMP BEGIN")) in = true;
                     else if (line.equals("DUMP END")) end = true;
                     else if (in) sb.append(line).append('\n');
