@@ -103,9 +103,9 @@ public final class LoadGen {
             d.closeAll();
         }
         if (measured == 0) {
-            long before = 0;
-            for (Driver d : drivers) before += d.completed;
-            throw new EchoFailure("stalled: no round trip completed in the " + windowMs + " ms window (" + before + " round trips before)");
+            long all = 0;
+            for (Driver d : drivers) all += d.completed;
+            throw new EchoFailure("stalled: no round trip completed in the " + windowMs + " ms window (" + all + " in all)");
         }
         if (stuck > 0) {
             // Some connections stalled near the end of the window: their round trips are in none of the figures.
