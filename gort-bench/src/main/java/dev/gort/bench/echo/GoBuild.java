@@ -25,7 +25,10 @@ final class GoBuild {
         if (!Files.isRegularFile(src.resolve("main.go"))) return new Result(null, null, "no Go source at " + src);
         try {
             String version = run(src, go.toString(), "version").trim();
-            Path out = Files.createTempDirectory("gort-echo-").resolve("echo");
+            Path dir = Files.createTempDirectory("gort-echo-");
+            Path out = dir.resolve("echo");
+            dir.toFile().deleteOnExit(); // deleted in reverse order: the binary first, then its directory
+            out.toFile().deleteOnExit();
             String log = run(src, go.toString(), "build", "-o", out.toString(), ".");
             if (!Files.isExecutable(out)) return new Result(null, version, "go build failed: " + log.trim().replace('\n', ' '));
             return new Result(out, version, null);
