@@ -1,0 +1,3 @@
+module gort.dev/bench/echo
+
+go 1.19
