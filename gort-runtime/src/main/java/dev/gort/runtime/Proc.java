@@ -658,6 +658,7 @@ public final class Proc {
         } finally {
             sched.lock.unlock();
         }
+        java.util.ArrayList<Thread> list = null;
         try {
             // Dekker with Timers.start (push, then read timerSleeper): a timer added before we
             // were registered is seen here, one added after wakes us.
@@ -674,7 +675,6 @@ public final class Proc {
                 // Dekker with wakeTimerSleeper (notewakeup, then read inNetpoll): a wake-up sent
                 // before inNetpoll was visible is seen here, one sent after breaks the poll.
                 mp.inNetpoll = true;
-                java.util.ArrayList<Thread> list;
                 try {
                     list = sched.state == Sched.TERMINATED || mp.exiting || mp.notePending() ? null
                             : np.netpollBlock(wait < 0 ? -1 : wait);
@@ -682,7 +682,6 @@ public final class Proc {
                     mp.inNetpoll = false;
                     mp.noteclear();
                 }
-                if (list != null) Netpoll.injectglist(list); // no P: global queue, wakep
             } else if (wait > 0) {
                 mp.notetsleep(wait);
             }
@@ -692,16 +691,24 @@ public final class Proc {
             sched.timerSleepUntil = 0;
             sched.timerSleeper = null;
         }
-        if (mp.exiting) return false;
-        P pp;
-        sched.lockSched();
-        try {
-            pp = sched.pidleget();
-        } finally {
-            sched.lock.unlock();
+        P pp = null;
+        if (!mp.exiting) {
+            sched.lockSched();
+            try {
+                pp = sched.pidleget();
+            } finally {
+                sched.lock.unlock();
+            }
         }
-        if (pp == null) return false;
+        if (pp == null) {
+            if (list != null) Netpoll.injectglist(list); // no P: global queue, wakep
+            return false;
+        }
+        // As Go: take the P first, then make the goroutines runnable from here, so that they land
+        // in our own queue (the first one in runnext) and this M runs them, instead of going to
+        // the global queue and waking another M for them.
         acquirep(mp, pp);
+        if (list != null) Netpoll.injectglist(list);
         return true;
     }
 
