@@ -104,6 +104,8 @@ public final class M extends Thread {
     boolean preempted;
     /** Set while this M, as the timer sleeper, blocks in netpoll instead of notetsleep. */
     volatile boolean inNetpoll;
+    /** Readying a batch from the poller (injectglist): FIFO into the local queue, not runnext. Owner only. */
+    boolean injecting;
     /** Set while this M sleeps in stopm. */
     volatile boolean blocked;
     /** Per-M sleep: Go's note m.park (notesleep / notewakeup). */

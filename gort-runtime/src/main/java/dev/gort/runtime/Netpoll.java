@@ -9,7 +9,6 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -293,52 +292,61 @@ public final class Netpoll {
             npoll.incrementAndGet();
             applyRequests();
             int ncancelled = cancelled.size(); // deregistered by the select below
+            curDelay = delay;
+            curList = list;
+            // The select hands each ready key to onReady (no selected-key set to fill and empty).
             // A closer waits for that select to return: then do not block (the key is
             // deregistered as the select starts, but its closer hears of it only after).
             if (delay == 0 || ncancelled > 0) {
-                selector.selectNow();
+                selector.selectNow(onReady);
             } else {
                 nblockpoll.incrementAndGet();
                 long ms = delay < 0 ? 0 : Math.max(1, delay / Tunables.MS);
-                if (ms == 0) selector.select(); else selector.select(ms);
+                if (ms == 0) selector.select(onReady); else selector.select(onReady, ms);
             }
-            if (ncancelled > 0) list = releaseCancelled(ncancelled, list);
-            if (selector.selectedKeys().isEmpty()) return list;
-            Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-            while (it.hasNext()) {
-                SelectionKey k = it.next();
-                it.remove();
-                Object a = k.attachment();
-                if (a == WAKE) {
-                    // Only a blocking poll consumes a break (Go reads the eventfd only when
-                    // delay != 0): a non-blocking poll must not take it from the M about to
-                    // block, which would then sleep through it.
-                    if (delay != 0) drainWake();
-                    continue;
-                }
-                if (!(a instanceof PollDesc pd)) continue;
-                int ops;
-                try {
-                    ops = k.readyOps();
-                } catch (java.nio.channels.CancelledKeyException e) {
-                    continue; // being closed: the close woke its waiters
-                }
-                if ((ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
-                    Thread t = pd.netpollready('r');
-                    if (t != null) (list == null ? list = new ArrayList<>() : list).add(t);
-                }
-                if ((ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0) {
-                    Thread t = pd.netpollready('w');
-                    if (t != null) (list == null ? list = new ArrayList<>() : list).add(t);
-                }
-            }
+            list = curList;
             if (list != null) nready.addAndGet(list.size() - found);
+            if (ncancelled > 0) list = releaseCancelled(ncancelled, list);
             return list;
         } catch (IOException e) {
             System.err.println("gort: netpoll failed: " + e);
-            return list;
+            return curList;
         } catch (ClosedSelectorException e) {
-            return list;
+            return curList;
+        } finally {
+            curList = null;
+        }
+    }
+
+    /** The poll in progress (pollLock): its delay, and the waiters it has found so far. */
+    private long curDelay;
+    private ArrayList<Thread> curList;
+    private final java.util.function.Consumer<SelectionKey> onReady = this::ready;
+
+    /** A key the select found ready. pollLock held. Go: the loop over epoll events in netpoll. */
+    private void ready(SelectionKey k) {
+        Object a = k.attachment();
+        if (a == WAKE) {
+            // Only a blocking poll consumes a break (Go reads the eventfd only when delay != 0):
+            // a non-blocking poll must not take it from the M about to block, which would then
+            // sleep through it.
+            if (curDelay != 0) drainWake();
+            return;
+        }
+        if (!(a instanceof PollDesc pd)) return;
+        int ops;
+        try {
+            ops = k.readyOps();
+        } catch (java.nio.channels.CancelledKeyException e) {
+            return; // being closed: the close woke its waiters
+        }
+        if ((ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
+            Thread t = pd.netpollready('r');
+            if (t != null) (curList == null ? curList = new ArrayList<>() : curList).add(t);
+        }
+        if ((ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0) {
+            Thread t = pd.netpollready('w');
+            if (t != null) (curList == null ? curList = new ArrayList<>() : curList).add(t);
         }
     }
 
@@ -389,12 +397,18 @@ public final class Netpoll {
     private static final byte[] BREAK_BYTE = {1};
 
     /**
-     * Makes the waiters runnable. From an M with a P they go to its queue, from any other
-     * thread to the global queue, and wakep starts idle Ps for them (one spinning M at a time,
+     * Makes the waiters runnable. From an M with a P they go to its local queue in order (not to
+     * runnext, where the last one would run first), from any other thread to the global queue, and wakep starts idle Ps for them (one spinning M at a time,
      * each waking the next). Go: injectglist.
      */
     static void injectglist(ArrayList<Thread> list) {
-        for (Thread t : list) LockSupport.unpark(t);
+        M mp = M.current();
+        if (mp != null) mp.injecting = true;
+        try {
+            for (Thread t : list) LockSupport.unpark(t);
+        } finally {
+            if (mp != null) mp.injecting = false;
+        }
     }
 
     /**

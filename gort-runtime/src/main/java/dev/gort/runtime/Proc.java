@@ -153,7 +153,9 @@ public final class Proc {
                     // A goroutine of ours (or our scheduler) readied gp: runnext of our P. Safe
                     // because the JDK pins a virtual thread inside the executor call (the carrier,
                     // and so the P, cannot change under us) and locks keeps sysmon off the P.
-                    G overflow = pp.runq.put(gp, true);
+                    // A batch from the poller goes in order to the queue's tail (Go: injectglist's
+                    // runqputbatch): through runnext the last one readied would run first.
+                    G overflow = pp.runq.put(gp, !mp.injecting);
                     if (Sched.DEBUG_CHECKS && (M.current() != mp || mp.p != pp)) {
                         throw new IllegalStateException("gort: runqput moved carriers midway (" + mp.getName()
                                 + " -> " + M.current() + ")");
@@ -705,7 +707,7 @@ public final class Proc {
             return false;
         }
         // As Go: take the P first, then make the goroutines runnable from here, so that they land
-        // in our own queue (the first one in runnext) and this M runs them, instead of going to
+        // in our own queue (in order) and this M runs them, instead of going to
         // the global queue and waking another M for them.
         acquirep(mp, pp);
         if (list != null) Netpoll.injectglist(list);
