@@ -146,4 +146,41 @@ class ForceGCTest {
         e = assertThrows(IllegalArgumentException.class, () -> GortRuntime.builder().scavengeLimit(Duration.ofSeconds(-1)).build());
         assertTrue(e.getMessage().contains("scavenge limit"), e.getMessage());
     }
+
+    /**
+     * Under -XX:+DisableExplicitGC, System.gc() does nothing: the helper says so once, clearly,
+     * on the trace output. Runs in a child JVM with the flag (and a small young generation, so
+     * that the first collection, which Go's rule waits for, comes from allocation).
+     */
+    @Test
+    void disableExplicitGcIsReportedOnce() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "-XX:+DisableExplicitGC", "-Xmx64m", "-Xmn8m",
+                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), DisabledExplicitGcMain.class.getName())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child did not finish");
+        assertEquals(0, p.exitValue(), out);
+        int first = out.indexOf("-XX:+DisableExplicitGC makes System.gc() a no-op");
+        assertTrue(first >= 0, "no note about DisableExplicitGC:\n" + out);
+        assertEquals(-1, out.indexOf("-XX:+DisableExplicitGC makes System.gc() a no-op", first + 1), "said more than once:\n" + out);
+        assertTrue(out.contains("forced=") && !out.contains("forced=0 "), out);
+    }
+
+    /** The child of disableExplicitGcIsReportedOnce. */
+    public static final class DisabledExplicitGcMain {
+        public static void main(String[] args) throws Exception {
+            long garbage = 0;
+            while (ForceGC.jvmCollections() == 0) garbage += new byte[64 << 10].length; // the first collection
+            try (GortRuntime rt = GortRuntime.builder().name("no-explicit-gc").gomaxprocs(1)
+                    .forceGcPeriod(Duration.ofMillis(100)).build()) {
+                Thread.sleep(1500); // several periods: the helper is readied again and again
+                var f = GortRuntime.class.getDeclaredField("sched");
+                f.setAccessible(true);
+                Sched s = (Sched) f.get(rt);
+                System.out.println("forced=" + s.forcegc.nforced + " (garbage " + garbage + ")");
+            }
+        }
+    }
 }

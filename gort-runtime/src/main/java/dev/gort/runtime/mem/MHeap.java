@@ -161,12 +161,28 @@ public final class MHeap {
     }
 
     /**
-     * The cache for a thread without a P: one of a few caches picked by thread id. Two threads
+     * The cache for a thread without a P: one of a few caches, dealt round robin to platform
+     * threads (picked by thread id, hashed, for virtual threads outside gort). Two threads
      * that land on the same one see a failed {@link MCache#tryOwn()} and take the central path,
      * so this stays correct under any concurrency.
      */
     public MCache stripedCache() {
-        return stripes[(int) Thread.currentThread().threadId() & (stripes.length - 1)];
+        Thread t = Thread.currentThread();
+        if (t.isVirtual()) return stripes[(int) mix(t.threadId()) & (stripes.length - 1)];
+        return stripeOf.get(); // platform threads: dealt round robin, so a few threads never share one
+    }
+
+    /** A platform thread's stripe, assigned on its first allocation. */
+    private final AtomicLong nextStripe = new AtomicLong();
+    private final ThreadLocal<MCache> stripeOf = ThreadLocal.withInitial(this::nextStripe);
+
+    private MCache nextStripe() {
+        return stripes[(int) (nextStripe.getAndIncrement() & (stripes.length - 1))];
+    }
+
+    /** Spreads consecutive thread ids (a multiplicative hash's high bits). */
+    private static long mix(long id) {
+        return (id * 0x9E3779B97F4A7C15L) >>> 40;
     }
 
     MCentral central(int c) {
