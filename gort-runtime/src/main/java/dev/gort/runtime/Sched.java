@@ -156,6 +156,8 @@ public final class Sched {
     final java.util.concurrent.ConcurrentLinkedQueue<dev.gort.runtime.mem.MCache> orphanedCaches = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** sysmon's scavenges and the bytes they returned to the OS (schedtrace). */
     volatile long nscavenge, scavengedBytes;
+    /** The paced background scavenger, if this runtime runs it (an option). Go: bgscavenge. */
+    volatile BgScavenger bgscavenger;
     /** sysmon's forced collection. Go: forcegc. */
     final ForceGC forcegc;
     /** sysmon is in its deep sleep. Go: sched.sysmonwait. */
@@ -517,6 +519,8 @@ public final class Sched {
     private void terminatedLocked() {
         Netpoll np = netpoll;
         if (np != null) np.shutdown();
+        BgScavenger bg = bgscavenger;
+        if (bg != null) bg.detach();
         terminated.countDown();
     }
 

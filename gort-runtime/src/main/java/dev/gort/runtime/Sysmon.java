@@ -140,6 +140,7 @@ final class Sysmon {
                 // check if we need to force a GC (the JVM's: none for forcegcperiod)
                 sched.forcegc.check(now);
                 // scavenge heap once in a while (Go ≤1.12: every scavengelimit/2)
+                BgScavenger.maybeStart(sched); // the option: Go 1.13+'s paced scavenger, once the heap exists
                 if (lastscavenge + t.scavengeLimitNs() / 2 < now) {
                     lastscavenge = now;
                     Malloc.scavenge(sched);

@@ -61,6 +61,8 @@ final class Trace {
                     .append(" forcegc=").append(sched.forcegc.nforced)
                     .append(" scvg=").append(sched.nscavenge)
                     .append(" scvgreleasedMB=").append(sched.scavengedBytes >> 20);
+            BgScavenger bg = sched.bgscavenger;
+            if (bg != null) sb.append(" bgscvg=").append(bg.nreleases).append(" bgscvgreleasedMB=").append(bg.released >> 20);
             Netpoll np = sched.netpoll;
             if (np != null) {
                 // netpoll: every poll, the blocking ones, goroutines readied; sysmon's polls and

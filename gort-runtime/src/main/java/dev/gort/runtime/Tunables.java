@@ -29,12 +29,15 @@ import java.util.Locale;
  * @param scheddetail         with schedtrace, print P, M and G lines too
  * @param traceOutput         where SCHED lines go (stderr, as in Go)
  * @param forcegcAction       what the forcegc helper runs (System.gc())
+ * @param pacedScavenger      also run Go 1.13+'s paced background scavenger, which keeps the span heap's retained
+ *                            memory near 110% of what is in use ({@code gort.scavenger=paced}; off by default)
  */
 public record Tunables(boolean sysmon, long sysmonMinDelayNs, long sysmonMaxDelayNs, int sysmonIdleRounds,
                        long deepSleepMaxNs, long forcePreemptNs, long syscallRetakeNs, long ignoredPreemptNs,
                        long blockedCarrierNs, int maxHandoffThreads, long runawayReportNs, long timerSlackNs,
                        long forcegcPeriodNs, long scavengeLimitNs,
-                       int schedtraceMs, boolean scheddetail, PrintStream traceOutput, Runnable forcegcAction) {
+                       int schedtraceMs, boolean scheddetail, PrintStream traceOutput, Runnable forcegcAction,
+                       boolean pacedScavenger) {
 
     public static final long MS = 1_000_000L;
 
@@ -84,7 +87,7 @@ public record Tunables(boolean sysmon, long sysmonMinDelayNs, long sysmonMaxDela
                 duration("gort.blockedcarrier", MS), (int) integer("gort.maxhandoffthreads", 1_000),
                 duration("gort.runawayreport", 100 * MS), duration("gort.timerslack", 1),
                 duration("gort.forcegcperiod", 120_000 * MS), duration("gort.scavengelimit", 300_000 * MS),
-                trace[0], trace[1] != 0, System.err, ForceGC.SYSTEM_GC);
+                trace[0], trace[1] != 0, System.err, ForceGC.SYSTEM_GC, scavengerMode());
     }
 
     /**
@@ -157,19 +160,34 @@ public record Tunables(boolean sysmon, long sysmonMinDelayNs, long sysmonMaxDela
     public Tunables withSysmon(boolean on) {
         return new Tunables(on, sysmonMinDelayNs, sysmonMaxDelayNs, sysmonIdleRounds, deepSleepMaxNs, forcePreemptNs,
                 syscallRetakeNs, ignoredPreemptNs, blockedCarrierNs, maxHandoffThreads, runawayReportNs, timerSlackNs,
-                forcegcPeriodNs, scavengeLimitNs, schedtraceMs, scheddetail, traceOutput, forcegcAction);
+                forcegcPeriodNs, scavengeLimitNs, schedtraceMs, scheddetail, traceOutput, forcegcAction, pacedScavenger);
+    }
+
+    /** {@code -Dgort.scavenger}: "sysmon" (the default: Go ≤1.12's, spans idle past the limit) or "paced" (also Go 1.13+'s). */
+    static boolean scavengerMode() {
+        String v = System.getProperty("gort.scavenger");
+        if (v == null || v.isBlank() || v.trim().equalsIgnoreCase("sysmon")) return false;
+        if (v.trim().equalsIgnoreCase("paced")) return true;
+        throw new IllegalArgumentException("gort: -Dgort.scavenger must be \"sysmon\" or \"paced\", got \"" + v + "\"");
+    }
+
+    /** With the paced background scavenger on or off. */
+    public Tunables withPacedScavenger(boolean on) {
+        return new Tunables(sysmon, sysmonMinDelayNs, sysmonMaxDelayNs, sysmonIdleRounds, deepSleepMaxNs, forcePreemptNs,
+                syscallRetakeNs, ignoredPreemptNs, blockedCarrierNs, maxHandoffThreads, runawayReportNs, timerSlackNs,
+                forcegcPeriodNs, scavengeLimitNs, schedtraceMs, scheddetail, traceOutput, forcegcAction, on);
     }
 
     /** With forcegc's period and action, and the scavenge limit, replaced. */
     public Tunables withMemory(long forcegcPeriodNs, Runnable forcegcAction, long scavengeLimitNs) {
         return new Tunables(sysmon, sysmonMinDelayNs, sysmonMaxDelayNs, sysmonIdleRounds, deepSleepMaxNs, forcePreemptNs,
                 syscallRetakeNs, ignoredPreemptNs, blockedCarrierNs, maxHandoffThreads, runawayReportNs, timerSlackNs,
-                forcegcPeriodNs, scavengeLimitNs, schedtraceMs, scheddetail, traceOutput, forcegcAction);
+                forcegcPeriodNs, scavengeLimitNs, schedtraceMs, scheddetail, traceOutput, forcegcAction, pacedScavenger);
     }
 
     public Tunables withThresholds(long syscallRetakeNs, long ignoredPreemptNs, long blockedCarrierNs, int maxHandoffThreads) {
         return new Tunables(sysmon, sysmonMinDelayNs, sysmonMaxDelayNs, sysmonIdleRounds, deepSleepMaxNs, forcePreemptNs,
                 syscallRetakeNs, ignoredPreemptNs, blockedCarrierNs, maxHandoffThreads, runawayReportNs, timerSlackNs,
-                forcegcPeriodNs, scavengeLimitNs, schedtraceMs, scheddetail, traceOutput, forcegcAction);
+                forcegcPeriodNs, scavengeLimitNs, schedtraceMs, scheddetail, traceOutput, forcegcAction, pacedScavenger);
     }
 }

@@ -20,6 +20,7 @@ public enum WaitReason {
     SYNC_WAITGROUP_WAIT("sync.WaitGroup.Wait"),
     IO_WAIT("IO wait"),
     FORCE_GC_IDLE("force gc (idle)"),
+    GC_SCAVENGE_WAIT("GC scavenge wait"),
     PREEMPTED("preempted"),
     /** Waiting inside JDK code (LockSupport.park, a monitor, Object.wait, Thread.sleep, JDK I/O). */
     JAVA_BLOCKED("java blocked"),

@@ -224,6 +224,7 @@ public final class MHeap {
         } finally {
             lock.unlock();
         }
+        spanFreed();
     }
 
     /**
@@ -288,6 +289,7 @@ public final class MHeap {
         } finally {
             lock.unlock();
         }
+        spanFreed();
     }
 
     private static void checkLarge(MSpan s) {
@@ -313,6 +315,33 @@ public final class MHeap {
         lock.lock();
         try {
             freeSpanLocked(s);
+        } finally {
+            lock.unlock();
+        }
+        spanFreed();
+    }
+
+    /** Called (outside the heap lock) after a span went back to the free lists: the paced scavenger's wake-up. */
+    private volatile Runnable onSpanFreed;
+
+    /** Sets what runs after a span is freed (the paced scavenger's wake-up; null: nothing). Must be cheap. */
+    public void setOnSpanFreed(Runnable r) {
+        onSpanFreed = r;
+    }
+
+    private void spanFreed() {
+        Runnable r = onSpanFreed;
+        if (r != null) r.run();
+    }
+
+    /**
+     * {@code {HeapSys, HeapInuse, HeapReleased}} under the heap lock only: what a pacer needs, without
+     * the world-wide snapshot of {@link #readMemStats()}.
+     */
+    public long[] pageCounts() {
+        lock.lock();
+        try {
+            return new long[]{heapSys, heapInuse, heapReleased};
         } finally {
             lock.unlock();
         }
