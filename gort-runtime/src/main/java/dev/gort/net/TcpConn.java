@@ -63,7 +63,8 @@ public final class TcpConn implements Closeable {
     }
 
     /**
-     * Connects to address (null timeout: none). Go: net.DialTimeout("tcp", ...). Throws
+     * Connects to address (null or zero timeout: none, as Go's zero Dialer.Timeout). Go:
+     * net.DialTimeout("tcp", ...). Throws
      * {@link ConnectionRefusedException}, {@link DeadlineExceededException},
      * {@link TooManyOpenFilesException}, or {@link java.net.UnknownHostException} for an
      * unresolved address.
@@ -86,7 +87,7 @@ public final class TcpConn implements Closeable {
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true); // Go's default
             pd = np.open(ch);
-            if (timeout != null) pd.setDeadline(np.nanotime() + Math.max(1, timeout.toNanos()), 'w');
+            if (timeout != null && !timeout.isZero()) pd.setDeadline(np.nanotime() + timeout.toNanos(), 'w');
             boolean done = ch.connect(address);
             while (!done) {
                 int err = pd.await('w');

@@ -129,9 +129,9 @@ public final class TcpListener implements Closeable {
             c.setOption(StandardSocketOptions.TCP_NODELAY, true);
             cpd = netpoll.open(c);
             return new TcpConn(c, cpd, netpoll);
-        } catch (IOException e) {
+        } catch (IOException | java.nio.channels.ClosedSelectorException e) {
             if (cpd != null) cpd.close(); else c.close();
-            if (closed.get()) throw new NetClosedException(op);
+            if (closed.get() || e instanceof java.nio.channels.ClosedSelectorException) throw new NetClosedException(op);
             return null; // the peer went away before we could look at it: take the next one
         }
     }

@@ -63,8 +63,13 @@ final class BgScavenger {
         BgScavenger s = new BgScavenger(sched, heap);
         sched.bgscavenger = s;
         heap.setOnSpanFreed(s::wake);
-        G gp = Proc.newproc(sched, s::bgscavenge, false, true);
-        s.thread = gp.thread;
+        try {
+            G gp = Proc.newproc(sched, s::bgscavenge, false, true);
+            s.thread = gp.thread;
+        } catch (IllegalStateException e) { // the runtime has ended meanwhile
+            heap.setOnSpanFreed(null);
+            OWNER.compareAndSet(sched, null);
+        }
     }
 
     /** The goroutine's loop. Go: bgscavenge. */

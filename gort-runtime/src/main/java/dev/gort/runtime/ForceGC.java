@@ -41,7 +41,7 @@ final class ForceGC {
     private volatile Thread helper;
     /** Forced collections requested (schedtrace forcegc=). */
     volatile long nforced;
-    private boolean disabledReported;
+    private boolean disabledReported, failureReported;
 
     ForceGC(Sched sched, long periodNs, LongSupplier collections, Runnable action, PrintStream out) {
         this.sched = sched;
@@ -86,7 +86,12 @@ final class ForceGC {
         lastgc = now; // the helper's collection moves the count; until then, one request per period
         Thread h = helper;
         if (h == null) {
-            startHelper();
+            try {
+                startHelper();
+            } catch (IllegalStateException e) {
+                idle = true; // the runtime has ended meanwhile
+                return false;
+            }
         } else {
             LockSupport.unpark(h); // Go: injectglist(forcegc.g)
         }
@@ -103,14 +108,23 @@ final class ForceGC {
         for (;;) {
             if (!idle) {
                 long before = collections.getAsLong();
-                action.run();
+                try {
+                    action.run();
+                } catch (RuntimeException | Error e) {
+                    if (!failureReported) { // once: the helper goes on, the next period tries again
+                        failureReported = true;
+                        out.println("gort: forcegc: the collection action failed: " + e);
+                        out.flush();
+                    }
+                } finally {
+                    idle = true;
+                }
                 if (action == SYSTEM_GC && !disabledReported && collections.getAsLong() == before && explicitGcDisabled()) {
                     disabledReported = true;
                     out.println("gort: forcegc: -XX:+DisableExplicitGC makes System.gc() a no-op: no collection was forced"
                             + " (set another action with GortRuntime.Builder.forceGc, or drop the flag)");
                     out.flush();
                 }
-                idle = true;
             }
             Proc.setParkingReason(WaitReason.FORCE_GC_IDLE, true);
             try {

@@ -14,10 +14,12 @@ import java.lang.invoke.VarHandle;
  * <p>Go gives every P an mcache when procresize makes it (allocmcache) and frees it when the P
  * is destroyed (freemcache); mallocgc finds it through {@code getg().m.p.mcache}. Here the heap
  * is the process's and may never be used, so a P's cache is made the first time a goroutine on
- * that P allocates, and found through the carrier's M. A destroyed P's cache is flushed by
- * sysmon (which has no P) rather than by procresize: flushing takes the heap's world lock,
- * which a goroutine may hold, and an M that holds a P must never queue on a lock behind a
- * goroutine (docs/DESIGN.md §10).
+ * that P allocates, and found through the carrier's M. A destroyed P's cache is flushed, and
+ * sysmon's scavenge runs, on a platform thread of the heap's own ({@code gort-scavenge}) that
+ * sysmon only signals: both take the heap's locks, on which goroutines queue (they are
+ * {@code ReentrantLock}s), and neither an M that holds a P nor sysmon may wait behind a goroutine
+ * that needs a P, or a preemption only sysmon would deliver (docs/DESIGN.md §10). Go ≤1.12's
+ * sysmon scavenged itself: its heap lock is a runtime lock that goroutines never queue on.
  */
 final class Malloc {
     private Malloc() {}
@@ -61,41 +63,62 @@ final class Malloc {
         if (c != null) sched.orphanedCaches.add(c);
     }
 
-    /**
-     * Flushes the caches of destroyed Ps into the heap. sysmon (no P); a cache whose flush would
-     * wait (a world-wide heap operation in progress) stays queued for the next round, unless wait.
-     */
-    static void dropOrphans(Sched sched, boolean wait) {
-        int n = sched.orphanedCaches.size();
-        for (int i = 0; i < n; i++) {
-            MCache c = sched.orphanedCaches.poll();
-            if (c == null) return;
-            if (wait) {
-                c.heap().dropCache(c);
-            } else if (!c.heap().tryDropCache(c)) {
-                sched.orphanedCaches.add(c);
-            }
-        }
+    /** Flushes the caches of destroyed Ps into the heap. The scavenge thread. */
+    private static void dropOrphans(Sched sched) {
+        MCache c;
+        while ((c = sched.orphanedCaches.poll()) != null) c.heap().dropCache(c);
     }
 
-    /** The runtime ended: flush every P's cache. sysmon, as it exits. */
+    /** The runtime ended: flush every P's cache (sysmon, as it exits, hands it to the scavenge thread). */
     static void dropAll(Sched sched) {
         for (P pp : sched.allp) orphan(sched, pp);
-        dropOrphans(sched, true);
+        if (!sched.orphanedCaches.isEmpty()) Worker.post(() -> dropOrphans(sched));
     }
 
     /**
      * sysmon's scavenge: gives back to the OS the free spans of the default heap idle for longer
-     * than the limit; does nothing if no one has used the heap. Go ≤1.12: sysmon's
+     * than the limit, and flushes destroyed Ps' caches; does nothing if no one has made the heap.
+     * sysmon only posts it; the scavenge thread does it. Go ≤1.12: sysmon's
      * {@code mheap_.scavenge(k, now, scavengelimit)}, every scavengelimit/2.
      */
     static void scavenge(Sched sched) {
-        dropOrphans(sched, false);
         MHeap h = MHeap.defaultHeapIfCreated();
-        if (h == null) return;
-        long released = h.scavenge(h.nanotime(), sched.tunables.scavengeLimitNs());
-        sched.nscavenge++;
-        sched.scavengedBytes += released;
+        if (h == null && sched.orphanedCaches.isEmpty()) return;
+        long limit = sched.tunables.scavengeLimitNs();
+        Worker.post(() -> {
+            dropOrphans(sched);
+            if (h == null) return;
+            long released = h.scavenge(h.nanotime(), limit);
+            sched.nscavenge++;
+            sched.scavengedBytes += released;
+        });
+    }
+
+    /** The heap's platform thread for sysmon's heap work: started on first use, a daemon, parked when idle. */
+    private static final class Worker {
+        private static final java.util.concurrent.LinkedBlockingQueue<Runnable> TASKS = new java.util.concurrent.LinkedBlockingQueue<>();
+
+        static {
+            Thread t = new Thread(Worker::run, "gort-scavenge");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        static void post(Runnable r) {
+            TASKS.add(r);
+        }
+
+        private static void run() {
+            for (;;) {
+                try {
+                    TASKS.take().run();
+                } catch (InterruptedException e) {
+                    // a daemon: keep serving
+                } catch (RuntimeException | Error e) {
+                    System.err.println("gort: scavenge failed: " + e);
+                }
+            }
+        }
     }
 
     /** Whether the default heap exists (sysmon's deep sleep then wakes for the scavenger). */

@@ -63,7 +63,8 @@ public final class Netpoll {
     /** Counters for schedtrace (advisory). */
     final AtomicLong npoll = new AtomicLong(), nblockpoll = new AtomicLong(), nready = new AtomicLong();
     volatile long nsysmonpoll, nsysmonready;
-    private volatile boolean closed;
+    /** The runtime ended: the poller is closed and every wait fails (PollDesc.checkerr). */
+    volatile boolean closed;
 
     /** netpollBreak's pipe: the source is registered for reading, a break writes a byte to the sink. */
     private final Pipe wakePipe;
@@ -434,12 +435,19 @@ public final class Netpoll {
         return waiters.get() > 0;
     }
 
-    /** The runtime ended: close the selector (registered channels stay open, their waits fail). */
+    /**
+     * The runtime ended: close the selector. Registered channels stay open; every wait on them
+     * fails with ERR_CLOSING (checkerr sees closed), and the threads waiting now are woken.
+     */
     void shutdown() {
         closed = true;
         netpollBreak();
+        ArrayList<PollDesc> registered = new ArrayList<>();
         pollLock.lock();
         try {
+            for (SelectionKey k : selector.keys()) {
+                if (k.attachment() instanceof PollDesc pd) registered.add(pd);
+            }
             selector.close();
             wakePipe.sink().close();
             wakePipe.source().close();
@@ -448,10 +456,11 @@ public final class Netpoll {
         } finally {
             pollLock.unlock();
         }
-        // Closers waiting for a deregistration see closed: wake them.
+        // Closers waiting for a deregistration see closed: wake them; and every waiter.
         for (PollDesc pd = pending.getAndSet(null); pd != null; pd = pd.nextPending) {
             Thread t = pd.closer;
             if (t != null) LockSupport.unpark(t);
         }
+        for (PollDesc pd : registered) pd.wakeBoth();
     }
 }

@@ -107,9 +107,9 @@ public final class PollDesc {
         return OK;
     }
 
-    /** Go: netpollcheckerr (lock-free, as Go's). */
+    /** Go: netpollcheckerr (lock-free, as Go's). A runtime that has ended counts as closing. */
     public int checkerr(char mode) {
-        if (closing) return ERR_CLOSING;
+        if (closing || netpoll.closed) return ERR_CLOSING;
         if ((mode == 'r' && rd < 0) || (mode == 'w' && wd < 0)) return ERR_TIMEOUT;
         return OK;
     }
@@ -273,6 +273,12 @@ public final class PollDesc {
             if (old == null && !ioready) return null;
             if (slot.compareAndSet(this, old, ioready ? READY : null)) return old instanceof Thread t ? t : null;
         }
+    }
+
+    /** Wakes both waiters (the runtime ended), which then see ERR_CLOSING. */
+    void wakeBoth() {
+        wake('r');
+        wake('w');
     }
 
     /** Takes mode's waiter out without readiness (a deadline, a close) and wakes it, which then checks why. */

@@ -83,7 +83,8 @@ public final class Proc {
         Objects.requireNonNull(fn, "gort: go(null): the goroutine function must not be null");
         // Count first, then check the state: shutdown sets the state, then reads the count.
         if (!system) sched.ngoroutines.incrementAndGet();
-        if (sched.state != Sched.RUNNING) {
+        // A system goroutine may start while the runtime drains (CLOSING): sysmon still runs.
+        if (sched.state != Sched.RUNNING && !(system && sched.state == Sched.CLOSING)) {
             if (!system) sched.goroutineEnded();
             throw new IllegalStateException("gort: go on runtime \"" + sched.name()
                     + "\" after it was shut down" + (sched.failure != null ? " (it failed: " + sched.failure.getMessage() + ")" : ""));
@@ -650,7 +651,10 @@ public final class Proc {
         Sched sched = mp.sched;
         long until = Timers.timeSleepUntil(sched);
         Netpoll np = sched.netpoll;
-        boolean net = np != null && np.anyWaiters() && np.lastpoll.get() != 0;
+        // Go: netpollinited() && (netpollAnyWaiters() || pollUntil != 0) && lastpoll != 0: with
+        // timers pending the sleeper blocks in the poll too, so that a goroutine that starts
+        // waiting on the network meanwhile is not left to sysmon's 10 ms poll.
+        boolean net = np != null && np.lastpoll.get() != 0 && (np.anyWaiters() || until != 0);
         if ((until == 0 && !net) || sched.timerSleeper != null) return false;
         sched.lockSched();
         try {

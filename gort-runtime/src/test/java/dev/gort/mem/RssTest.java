@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 7's RSS test: 512 MiB in 64 KiB buffers, all written, all freed; with a scavenge limit
  * of 1 s the process's RSS ({@code /proc/self/status}) falls by at least 90% of what was freed
- * within a few seconds. sysmon is not wired to the heap yet, so the test calls the scavenger
- * (Go ≤1.12's mheap_.scavenge(now, limit)) itself, every 250 ms, as sysmon would.
+ * within a few seconds: once on a heap of its own with the scavenger (Go ≤1.12's
+ * mheap_.scavenge(now, limit)) called by the test every 250 ms, and once on the default heap
+ * in a runtime whose sysmon does it (scavengelimit 1 s).
  */
 class RssTest {
     static final long MIB = 1 << 20;
@@ -61,6 +62,35 @@ class RssTest {
             MemStats st = heap.memStats();
             assertEquals(0, st.heapObjects());
             assertTrue(st.heapReleased() >= st.heapIdle() - 2 * MIB, st.toString());
+        }
+    }
+
+    @Test
+    void rssFallsWhenSysmonScavenges() throws Exception {
+        Heap heap = Heap.defaultHeap();
+        try (dev.gort.GortRuntime rt = dev.gort.GortRuntime.builder().name("rss").gomaxprocs(2)
+                .scavengeLimit(java.time.Duration.ofSeconds(1)).build()) {
+            long[] full = new long[1];
+            long freedAt = rt.run(() -> {
+                Buffer[] bufs = new Buffer[(int) (TOTAL / SIZE)];
+                for (int i = 0; i < bufs.length; i++) {
+                    bufs[i] = heap.allocate(SIZE);
+                    bufs[i].segment().fill((byte) i);
+                }
+                full[0] = rssBytes();
+                for (Buffer b : bufs) b.free();
+                return System.nanoTime();
+            });
+            long after = rssBytes();
+            while (System.nanoTime() - freedAt < 10 * LIMIT_NS && full[0] - after < TOTAL * 9 / 10) {
+                Thread.sleep(50);
+                after = rssBytes();
+            }
+            long waited = (System.nanoTime() - freedAt) / 1_000_000;
+            System.out.printf("RssTest (sysmon): RSS written %d MiB -> %d MiB %d ms after the frees; %s%n",
+                    full[0] / MIB, after / MIB, waited, rt.schedtrace(false).trim());
+            assertTrue(full[0] - after >= TOTAL * 9 / 10, "RSS fell by only " + (full[0] - after) / MIB + " MiB of 512 MiB freed: "
+                    + heap.memStats());
         }
     }
 }

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * used to swallow the break (NIO clears a pending wakeup), leaving the sleeper in select() for
  * good. It hung within the first 400 sleeps every time before the fix (Netpoll.breakPending).
  */
+@org.junit.jupiter.api.extension.ExtendWith(FdLeakCheck.class)
 @Timeout(120)
 class SleepBesideNetWaiterTest {
     @Test

@@ -22,7 +22,14 @@ import static org.junit.jupiter.api.Assertions.*;
  * sysmon's 10 ms poll: with every P busy with CPU-bound goroutines that only yield when
  * preempted, no M runs findrunnable and none blocks in netpoll, so only sysmon polls; an echo
  * server's goroutines must still answer. Generous bounds; BENCHMARKS.md has the figures.
+ *
+ * <p>The issue's hogs are "loops that never check". Here each calls {@code Gort.checkpoint()},
+ * which only yields when sysmon has asked it to: a loop with no checkpoint at all would lose its
+ * P to sysmon's runaway hand-off after 10 ms, and the freed P's M would then poll in
+ * findrunnable, which is not the case this test is about (sysmon's own poll). Until preempted,
+ * a checking hog runs exactly like one that never checks.
  */
+@org.junit.jupiter.api.extension.ExtendWith(FdLeakCheck.class)
 @Timeout(60)
 class SysmonNetpollTest {
 

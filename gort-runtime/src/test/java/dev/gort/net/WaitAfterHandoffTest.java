@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * sysmon does not deep-sleep while waiters have no poller. Found by the echo benchmark: accept
  * never returned (5 of 5 runs) with every P idle and sysmon asleep.
  */
+@org.junit.jupiter.api.extension.ExtendWith(FdLeakCheck.class)
 @Timeout(60)
 class WaitAfterHandoffTest {
     @Test

@@ -109,21 +109,6 @@ public final class MHeap {
         }
     }
 
-    /**
-     * dropCache if no world-wide operation is in progress; false otherwise. For sysmon, which must
-     * not wait: the world lock's holder may be a goroutine that yields while it waits for a cache,
-     * and it may need the preemption that sysmon would then not deliver.
-     */
-    public boolean tryDropCache(MCache c) {
-        if (!worldLock.tryLock()) return false;
-        try {
-            dropCacheLocked(c);
-            return true;
-        } finally {
-            worldLock.unlock();
-        }
-    }
-
     private void dropCacheLocked(MCache c) {
         c.ownSpin();
         try {
