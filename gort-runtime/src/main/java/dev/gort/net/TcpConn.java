@@ -1,5 +1,6 @@
 package dev.gort.net;
 
+import dev.gort.mem.Buffer;
 import dev.gort.runtime.Netpoll;
 import dev.gort.runtime.PollDesc;
 import java.io.Closeable;
@@ -132,15 +133,29 @@ public final class TcpConn implements Closeable {
         }
     }
 
-    /** Reads into b[off, off+len): as {@link #read(ByteBuffer)}. */
+    /**
+     * Reads into b[off, off+len): as {@link #read(ByteBuffer)}, through a direct buffer from gort's
+     * span heap (at most 64 KiB a call).
+     */
     public int read(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
-        return read(ByteBuffer.wrap(b, off, len));
+        if (len == 0) return 0;
+        int n = Math.min(len, NetBuffers.MAX_CHUNK);
+        Buffer buf = NetBuffers.get(n);
+        if (buf == null) return read(ByteBuffer.wrap(b, off, len));
+        try {
+            ByteBuffer bb = buf.byteBuffer().clear().limit(n);
+            int got = read(bb);
+            if (got > 0) bb.get(0, b, off, got);
+            return got;
+        } finally {
+            buf.free();
+        }
     }
 
     /** Reads into b: as {@link #read(ByteBuffer)}. */
     public int read(byte[] b) throws IOException {
-        return read(ByteBuffer.wrap(b));
+        return read(b, 0, b.length);
     }
 
     /** Writes all of src, waiting for the socket's buffer as needed; returns the count written. */
@@ -169,15 +184,32 @@ public final class TcpConn implements Closeable {
         }
     }
 
-    /** Writes all of b[off, off+len). */
+    /** Writes all of b[off, off+len), through a direct buffer from gort's span heap (64 KiB at a time). */
     public void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
-        write(ByteBuffer.wrap(b, off, len));
+        if (len == 0) return;
+        Buffer buf = NetBuffers.get(Math.min(len, NetBuffers.MAX_CHUNK));
+        if (buf == null) {
+            write(ByteBuffer.wrap(b, off, len));
+            return;
+        }
+        try {
+            ByteBuffer bb = buf.byteBuffer();
+            while (len > 0) {
+                int n = Math.min(len, NetBuffers.MAX_CHUNK);
+                bb.clear().put(0, b, off, n).limit(n);
+                write(bb);
+                off += n;
+                len -= n;
+            }
+        } finally {
+            buf.free();
+        }
     }
 
     /** Writes all of b. */
     public void write(byte[] b) throws IOException {
-        write(ByteBuffer.wrap(b));
+        write(b, 0, b.length);
     }
 
     /**
