@@ -26,7 +26,7 @@ import java.lang.invoke.VarHandle;
  * without the heap lock. Go's pageCache (64 pages of a chunk, for allocations under 16 pages)
  * serves the same purpose with a bitmap; whole spans are simpler when frees are explicit.
  */
-public final class MCache {
+public final class MCache extends MCachePad1 {
     /** Go: pageCachePages (64 pages, 512 KiB). */
     static final int PAGE_CACHE_PAGES = 64;
     /** Go: allocations below pageCachePages/4 use the page cache. */
@@ -38,16 +38,13 @@ public final class MCache {
 
     static {
         try {
-            OWNER = MethodHandles.lookup().findVarHandle(MCache.class, "owner", int.class);
+            OWNER = MethodHandles.lookup().findVarHandle(MCacheFields.class, "owner", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     final MHeap heap;
-    /** 1 while someone uses the cache. CAS 0→1 (acquire) pairs with the release store in {@link #disown()}. */
-    @SuppressWarnings("unused")
-    private volatile int owner;
 
     /** Free objects per size class, a stack; capacity two batches. Go: mcache.alloc (spans) differs. */
     private final long[][] objs = new long[SizeClasses.NUM_SIZE_CLASSES][];
@@ -56,13 +53,9 @@ public final class MCache {
     /** Free spans per page count 1..PAGE_CACHE_MAX_RUN. */
     private final MSpan[][] spans = new MSpan[PAGE_CACHE_MAX_RUN + 1][];
     private final int[] nspans = new int[PAGE_CACHE_MAX_RUN + 1];
-    private int cachedPages;
 
     private final Object[] spare = new Object[SPARE_MAX];
-    private int nspare;
 
-    /** Allocations and frees served through this cache. Owner only; read by others under the flag. Go: mcache's local_* counters. */
-    long mallocs, frees;
 
     MCache(MHeap heap) {
         this.heap = heap;
