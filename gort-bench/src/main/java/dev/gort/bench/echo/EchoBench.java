@@ -1,5 +1,7 @@
 package dev.gort.bench.echo;
 
+import dev.gort.bench.BenchHost;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +80,7 @@ public final class EchoBench {
                 go == null ? null : go.binary());
 
         String header = EchoTable.header(args, o, go); // the start time
-        r.loadBefore = loadavg();
+        r.loadBefore = BenchHost.loadavg();
         long t0 = System.currentTimeMillis();
         int total = o.rounds * cells.size() * servers.size(), done = 0;
         for (int round = 1; round <= o.rounds; round++) {
@@ -95,7 +97,7 @@ public final class EchoBench {
             }
         }
         r.millis = System.currentTimeMillis() - t0;
-        r.loadAfter = loadavg();
+        r.loadAfter = BenchHost.loadavg();
 
         String md = header + EchoTable.render(r, o);
         System.out.println();
@@ -162,14 +164,5 @@ public final class EchoBench {
     static List<String> javaCommand() {
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED");
-    }
-
-    static String loadavg() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (Exception e) {
-            return "?";
-        }
     }
 }

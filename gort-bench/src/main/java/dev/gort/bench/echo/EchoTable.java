@@ -1,5 +1,7 @@
 package dev.gort.bench.echo;
 
+import dev.gort.bench.BenchHost;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +26,8 @@ final class EchoTable {
         sb.append("Run: ").append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC).format(Instant.now()))
                 .append("; ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.vm.version"))
                 .append("; ").append(go == null ? "Go not asked for" : go.version() != null ? go.version() : "no Go")
-                .append("; ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs (").append(cpuModel()).append(")")
-                .append("; ").append(gitDescribe())
+                .append("; ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs (").append(BenchHost.cpuModel()).append(")")
+                .append("; ").append(BenchHost.gitDescribe())
                 .append(String.format(Locale.ROOT, "; %d round(s) of %s s measured after %s s warm-up; servers at P=%d; load generator: %d thread(s)",
                         o.rounds, num(o.seconds), num(o.warmup), o.procs, o.clientThreads))
                 .append("; arguments: `").append(String.join(" ", args)).append("`.\n\n");
@@ -179,36 +181,5 @@ final class EchoTable {
 
     private static String num(double v) {
         return v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v) : String.valueOf(v);
-    }
-
-    private static String cpuModel() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).trim();
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux
-        }
-        return "?";
-    }
-
-    /** The commit of the repository (-Dgort.bench.root, else the working directory), and whether gort-runtime or gort-bench differ from it. */
-    private static String gitDescribe() {
-        String given = System.getProperty("gort.bench.commit"); // set when running a jar built elsewhere
-        if (given != null && !given.isBlank()) return "commit " + given;
-        try {
-            String head = exec("git", "rev-parse", "--short", "HEAD").trim();
-            if (head.isEmpty()) return "commit unknown";
-            String dirty = exec("git", "status", "--porcelain", "--", "gort-runtime", "gort-bench").trim();
-            return "commit " + head + (dirty.isEmpty() ? "" : " + uncommitted changes in gort-runtime/gort-bench");
-        } catch (IOException | InterruptedException e) {
-            return "commit unknown";
-        }
-    }
-
-    private static String exec(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).directory(new File(System.getProperty("gort.bench.root", "."))).redirectErrorStream(true).start();
-        String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return p.waitFor() == 0 ? s : "";
     }
 }

@@ -1,5 +1,7 @@
 package dev.gort.bench.echo;
 
+import dev.gort.bench.BenchHost;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -88,7 +90,7 @@ final class Trial {
         }
         Map<String, Double> m = null;
         for (String line; (line = out.poll(5, TimeUnit.SECONDS)) != null && line != EOF; ) {
-            if (line.startsWith("RESULT")) m = parse(line);
+            if (line.startsWith("RESULT")) m = BenchHost.parseResult(line);
             else if (line.startsWith("ERROR") && error == null) error = line.substring(5).trim();
         }
         if (m == null && error == null) error = "no result from the load generator (exit status " + p.exitValue() + ")";
@@ -111,15 +113,6 @@ final class Trial {
             }
         });
         return q;
-    }
-
-    private static Map<String, Double> parse(String line) {
-        Map<String, Double> m = new LinkedHashMap<>();
-        for (String kv : line.substring("RESULT".length()).trim().split("\\s+")) {
-            int i = kv.indexOf('=');
-            if (i > 0) m.put(kv.substring(0, i), Double.parseDouble(kv.substring(i + 1)));
-        }
-        return m;
     }
 
     /** SIGTERM, then SIGKILL after 3 s. */

@@ -1,5 +1,7 @@
 package dev.gort.bench.scenario;
 
+import dev.gort.bench.BenchHost;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -195,7 +197,7 @@ public final class Scenarios {
 
     static Results runScenario(Scenario s, int rounds) throws Exception {
         Results r = new Results(s);
-        r.loadBefore = loadavg();
+        r.loadBefore = BenchHost.loadavg();
         long t0 = System.currentTimeMillis();
         for (int round = 1; round <= rounds; round++) {
             if (s.concurrentRound) {
@@ -223,7 +225,7 @@ public final class Scenarios {
             }
         }
         r.millis = System.currentTimeMillis() - t0;
-        r.loadAfter = loadavg();
+        r.loadAfter = BenchHost.loadavg();
         return r;
     }
 
@@ -268,7 +270,7 @@ public final class Scenarios {
         Map<String, Double> m = null;
         synchronized (lines) {
             for (String line : lines) {
-                if (line.startsWith("RESULT")) m = parse(line);
+                if (line.startsWith("RESULT")) m = BenchHost.parseResult(line);
                 else if (line.startsWith("ERROR") && error == null) error = line.substring(5).trim();
             }
         }
@@ -281,15 +283,6 @@ public final class Scenarios {
             r.errors.get(v.label).add("round " + round + ": " + error);
             System.err.println(tag + "ERROR " + error);
         }
-    }
-
-    private static Map<String, Double> parse(String line) {
-        Map<String, Double> m = new LinkedHashMap<>();
-        for (String kv : line.substring("RESULT".length()).trim().split("\\s+")) {
-            int i = kv.indexOf('=');
-            if (i > 0) m.put(kv.substring(0, i), Double.parseDouble(kv.substring(i + 1)));
-        }
-        return m;
     }
 
     // ---- goals ----
@@ -503,49 +496,9 @@ public final class Scenarios {
         StringBuilder sb = new StringBuilder();
         sb.append("Run: ").append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC).format(Instant.now()))
                 .append("; ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.vm.version"))
-                .append("; ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs (").append(cpuModel()).append(")")
-                .append("; ").append(gitDescribe()).append("; rounds: ").append(rounds)
+                .append("; ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs (").append(BenchHost.cpuModel()).append(")")
+                .append("; ").append(BenchHost.gitDescribe()).append("; rounds: ").append(rounds)
                 .append("; arguments: `").append(String.join(" ", args)).append("`.\n\n");
         return sb.toString();
-    }
-
-    static String loadavg() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "?";
-        }
-    }
-
-    private static String cpuModel() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).trim();
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux
-        }
-        return "?";
-    }
-
-    /** The commit of the working directory, and whether gort-runtime or gort-bench differ from it. */
-    private static String gitDescribe() {
-        String given = System.getProperty("gort.bench.commit"); // set when running a jar built elsewhere
-        if (given != null && !given.isBlank()) return "commit " + given;
-        try {
-            String head = exec("git", "rev-parse", "--short", "HEAD").trim();
-            if (head.isEmpty()) return "commit unknown";
-            String dirty = exec("git", "status", "--porcelain", "--", "gort-runtime", "gort-bench").trim();
-            return "commit " + head + (dirty.isEmpty() ? "" : " + uncommitted changes in gort-runtime/gort-bench");
-        } catch (Exception e) {
-            return "commit unknown";
-        }
-    }
-
-    private static String exec(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return p.waitFor() == 0 ? s : "";
     }
 }
