@@ -211,30 +211,9 @@ class EmfileTest {
         return inGoroutine("dial", () -> TcpConn.dial("127.0.0.1", port, Duration.ofSeconds(5)));
     }
 
-    /**
-     * Runs body as a goroutine of rt and returns what it returns (or throws what it throws);
-     * if it has not finished in 10 s, fails with the scheduler's state instead of hanging
-     * until the test's timeout.
-     */
+    /** Runs body as a goroutine of rt; fails with the scheduler's state after 10 s. */
     private <T> T inGoroutine(String what, Callable<T> body) throws Exception {
-        AtomicReference<Object> out = new AtomicReference<>();
-        Thread runner = Thread.ofPlatform().name("emfile-" + what).start(() -> {
-            try {
-                out.set(new Object[] {rt.run(body)});
-            } catch (Throwable t) {
-                out.set(t);
-            }
-        });
-        runner.join(Duration.ofSeconds(10));
-        Object r = out.get();
-        if (r == null) {
-            throw new AssertionError(what + ": the goroutine did not finish in 10 s" + state());
-        }
-        if (r instanceof Exception e) throw e;
-        if (r instanceof Error e) throw e;
-        if (r instanceof Throwable t) throw new AssertionError(t);
-        @SuppressWarnings("unchecked") T v = (T) ((Object[]) r)[0];
-        return v;
+        return Bounded.run(rt, what, Duration.ofSeconds(10), this::state, body);
     }
 
     private String state() {

@@ -193,28 +193,9 @@ class TenThousandConnectionsTest {
                 (System.nanoTime() - t0) / 1e9);
     }
 
-    /**
-     * Runs body as rt's main goroutine and returns its result (or throws what it throws); if it
-     * has not finished within {@link #STALL}, fails with the scheduler's state and the stacks of
-     * its threads instead of hanging until the test's timeout.
-     */
+    /** Runs body as rt's main goroutine; fails with the state of the scheduler and its threads after {@link #STALL}. */
     private <T> T bounded(String what, Callable<T> body) throws Exception {
-        AtomicReference<Object> out = new AtomicReference<>();
-        Thread runner = Thread.ofPlatform().name("c10k-" + what).start(() -> {
-            try {
-                out.set(new Object[] {rt.run(body)});
-            } catch (Throwable t) {
-                out.set(t);
-            }
-        });
-        runner.join(STALL);
-        Object r = out.get();
-        if (r == null) throw new AssertionError(what + ": not finished in " + STALL.toSeconds() + " s" + state());
-        if (r instanceof Exception e) throw e;
-        if (r instanceof Error e) throw e;
-        if (r instanceof Throwable t) throw new AssertionError(t);
-        @SuppressWarnings("unchecked") T v = (T) ((Object[]) r)[0];
-        return v;
+        return Bounded.run(rt, what, STALL, this::state, body);
     }
 
     /** schedtrace and the stacks of the runtime's threads (not the goroutines': too many). */
