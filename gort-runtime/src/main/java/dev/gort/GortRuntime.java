@@ -69,7 +69,7 @@ public final class GortRuntime implements AutoCloseable {
         private PrintStream panicOutput = System.err;
         private Sched.Clock clock = Sched.Clock.SYSTEM;
         private Tunables tunables;
-        private Long forcePreempt, syscallRetake, ignoredPreempt, blockedCarrier, sysmonMin, sysmonMax, runawayReport, forcegcPeriod, scavengeLimit;
+        private Long forcePreempt, syscallRetake, ignoredPreempt, blockedCarrier, sysmonMin, sysmonMax, runawayReport, forcegcPeriod, scavengeLimit, stallSteal;
         private Runnable forcegcAction;
         private Boolean pacedScavenger;
         private Integer sysmonIdleRounds, maxHandoffThreads, schedtrace;
@@ -168,6 +168,18 @@ public final class GortRuntime implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long a running P may start no goroutine, with goroutines queued behind it, before a
+         * busy thread takes half of its queue (default 100 us; -Dgort.stallsteal;
+         * {@link Duration#ZERO}: never). Go steals only from an idle thread; this also reaches the
+         * goroutines queued behind a thread that the OS has descheduled or that runs one
+         * goroutine for long, which otherwise wait for it.
+         */
+        public Builder stallSteal(Duration d) {
+            this.stallSteal = d.toNanos();
+            return this;
+        }
+
         /** Where schedtrace lines go (default System.err). */
         public Builder traceOutput(java.io.PrintStream out) {
             this.traceOutput = Objects.requireNonNull(out, "traceOutput");
@@ -194,7 +206,8 @@ public final class GortRuntime implements AutoCloseable {
                     scheddetail != null ? scheddetail : b.scheddetail(),
                     traceOutput != null ? traceOutput : b.traceOutput(),
                     forcegcAction != null ? forcegcAction : b.forcegcAction(),
-                    pacedScavenger != null ? pacedScavenger : b.pacedScavenger());
+                    pacedScavenger != null ? pacedScavenger : b.pacedScavenger(),
+                    stallSteal != null ? stallSteal : b.stallStealNs());
         }
 
         /** A name for traces and errors. */

@@ -120,6 +120,11 @@ public final class M extends Thread {
     boolean inheritTime;
     /** Scratch for runq.get in the scheduler; owner thread only. */
     final boolean[] inheritBuf = new boolean[1];
+    /** stealFromStalled: rounds since the last clock read, when this M last looked, and the Ps'
+     *  nexecute it saw then. Owner only. */
+    int stallTick;
+    long stallCheckAt;
+    long[] stallSeen = new long[0];
     /** Random source for steal order; owner thread only. Go: m.fastrand. */
     long fastrand;
 

@@ -62,6 +62,8 @@ public final class Netpoll {
     final AtomicInteger waiters = new AtomicInteger();
     /** Counters for schedtrace (advisory). */
     final AtomicLong npoll = new AtomicLong(), nblockpoll = new AtomicLong(), nready = new AtomicLong();
+    /** Non-blocking polls skipped because another poll held pollLock. */
+    final AtomicLong npollbusy = new AtomicLong();
     volatile long nsysmonpoll, nsysmonready;
     /** The runtime ended: the poller is closed and every wait fails (PollDesc.checkerr). */
     volatile boolean closed;
@@ -268,7 +270,10 @@ public final class Netpoll {
     ArrayList<Thread> netpoll(long delay) {
         if (closed) return null;
         if (delay == 0) {
-            if (!pollLock.tryLock()) return null;
+            if (!pollLock.tryLock()) {
+                npollbusy.incrementAndGet();
+                return null;
+            }
         } else {
             pollLock.lock();
         }

@@ -77,6 +77,7 @@ public final class P {
     // Counters for the tour and schedtrace (owner thread writes, others read racily).
     volatile long nsteal;      // Gs stolen by this P from others
     volatile long nexecute;    // Gs executed on this P
+    volatile long nstallsteal; // steals by this P from a stalled P (Proc.stealFromStalled)
 
     P(int id, int runqCapacity) {
         this.id = id;

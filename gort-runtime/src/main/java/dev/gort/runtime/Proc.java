@@ -17,7 +17,8 @@ import java.util.Objects;
  * </ul>
  * An M loops in {@link #schedule}: take a G (runnext, local queue, every 61st tick the global
  * queue first, else {@link #findrunnable}: global queue, stealing half of a random victim's
- * queue), then {@link #execute} it: mount its virtual thread by running the JDK's
+ * queue; beyond Go, a busy M also takes half the queue of a P that has stalled for 100 µs,
+ * {@link #stealFromStalled}), then {@link #execute} it: mount its virtual thread by running the JDK's
  * {@code runContinuation}, which returns when the G unmounts. The JDK calls the G's executor
  * whenever the thread must run again; that call is {@link #ready}, which puts the G on the
  * caller's P (runnext, inheriting the time slice) when the caller is a goroutine or an M of
@@ -461,6 +462,7 @@ public final class Proc {
                     sched.lock.unlock();
                 }
             }
+            if (gp == null) gp = stealFromStalled(mp, pp);
             if (gp == null) {
                 gp = pp.runq.get(inherit);
                 inheritTime = inherit[0];
@@ -777,6 +779,54 @@ public final class Proc {
             }
         }
         return null;
+    }
+
+    /**
+     * Takes the queue of a stalled P. Every gort.stallsteal (100 µs) of its own scheduling, an
+     * M with work looks at the other running Ps: one that has started no goroutine since the
+     * last look and has goroutines queued is stalled, because the OS has descheduled its thread
+     * (two Ms time-sharing one core) or its goroutine runs long, and this M takes half of its
+     * queue (runqsteal: the oldest half) and runs the oldest first. Go steals only when a P runs
+     * dry; an M that always finds new work (in its own queue, or in the network poller, which
+     * refills it) never does, and the goroutines queued behind a descheduled thread wait for that
+     * thread's next time slice, 4 ms and more (docs/DESIGN.md §5). gort: beyond Go.
+     */
+    private static G stealFromStalled(M mp, P pp) {
+        long every = mp.sched.tunables.stallStealNs();
+        if (every == 0 || (++mp.stallTick & 7) != 0) return null; // a clock read every 8th round
+        long now = mp.sched.clock.nanotime();
+        if (now - mp.stallCheckAt < every) return null;
+        mp.stallCheckAt = now;
+        P[] allp = mp.sched.allp;
+        long[] seen = mp.stallSeen;
+        if (seen.length != allp.length) seen = mp.stallSeen = new long[allp.length]; // procresize
+        G first = null;
+        for (int i = 0; i < allp.length; i++) {
+            P p2 = allp[i];
+            long ex = p2.nexecute;
+            long before = seen[i];
+            seen[i] = ex;
+            if (p2 == pp || ex != before || p2.status != P._Prunning || p2.runq.size() == 0) continue;
+            // Room behind our own queue for what runqsteal may take (half of a queue).
+            if (pp.runq.size() >= pp.runq.capacity() / 2) break;
+            G gp = pp.runq.steal(p2.runq, false, true);
+            if (gp == null) continue;
+            pp.nstallsteal = pp.nstallsteal + 1;
+            if (first == null) {
+                first = gp;
+                continue;
+            }
+            G overflow = pp.runq.put(gp, false); // cannot overflow: room was checked
+            if (overflow != null) {
+                mp.sched.lockSched();
+                try {
+                    mp.sched.globrunqputbatch(overflow);
+                } finally {
+                    mp.sched.lock.unlock();
+                }
+            }
+        }
+        return first;
     }
 
     /** Numbers coprime to n, for random steal order. Go: randomOrder.reset. */

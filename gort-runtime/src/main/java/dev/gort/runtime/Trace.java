@@ -61,6 +61,9 @@ final class Trace {
                     .append(" forcegc=").append(sched.forcegc.nforced)
                     .append(" scvg=").append(sched.nscavenge)
                     .append(" scvgreleasedMB=").append(sched.scavengedBytes >> 20);
+            long stallsteals = 0;
+            for (P pp : allp) stallsteals += pp.nstallsteal;
+            sb.append(" stallsteals=").append(stallsteals);
             BgScavenger bg = sched.bgscavenger;
             if (bg != null) sb.append(" bgscvg=").append(bg.nreleases).append(" bgscvgreleasedMB=").append(bg.released >> 20);
             Netpoll np = sched.netpoll;
@@ -69,6 +72,7 @@ final class Trace {
                 // what they readied; goroutines and threads waiting now
                 sb.append(" netpolls=").append(np.npoll.get())
                         .append(" netpollblocks=").append(np.nblockpoll.get())
+                        .append(" netpollbusy=").append(np.npollbusy.get())
                         .append(" netpollready=").append(np.nready.get())
                         .append(" sysmonpolls=").append(np.nsysmonpoll)
                         .append(" sysmonpollready=").append(np.nsysmonready)
