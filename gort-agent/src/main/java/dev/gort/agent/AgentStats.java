@@ -39,7 +39,8 @@ public final class AgentStats {
     @Override
     public String toString() {
         return "gort-agent: " + classesSeen.get() + " classes considered, " + classesTransformed.get() + " transformed, "
-                + classesFailed.get() + " left unchanged after an error; " + backEdges.get() + " back-edge checkpoints (" + stripMined.get() + " loops strip-mined), "
-                + entries.get() + " entry checkpoints, " + threadCallSites.get() + " virtual-thread call sites";
+                + classesFailed.get() + " left unchanged after an error; " + backEdges.get() + " back-edge checkpoints, "
+                + entries.get() + " entry checkpoints, " + threadCallSites.get() + " virtual-thread call sites; "
+                + stripMined.get() + " of the loops strip-mined";
     }
 }
