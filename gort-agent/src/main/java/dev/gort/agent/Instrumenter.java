@@ -25,8 +25,10 @@ import java.util.function.Predicate;
  * hierarchy where two reference types meet; it is read from the class files of the defining
  * loader (resource parsing: no class is loaded or initialised while another is being defined).
  * With {@code verify=true} the result goes through {@link ClassFile#verify(byte[])} before it is
- * returned. Any failure (a method that would pass the 64 KiB limit, a type the hierarchy cannot
- * resolve, a verify error) leaves the class exactly as it was, with one line on stderr naming it.
+ * returned. A class with a method that would pass the 64 KiB code limit is transformed again in
+ * the compact form ({@link Checkpoints}: 3-byte calls, no strip-mined loops). Any failure after
+ * that (the compact form too large, a type the hierarchy cannot resolve, a verify error) leaves
+ * the class exactly as it was, with one line on stderr naming it.
  */
 public final class Instrumenter {
     private final AgentOptions options;
