@@ -31,4 +31,14 @@ public final class Spin {
         }
         return n;
     }
+
+    /**
+     * A call-free counted loop of n trips, which the agent strip-mines: only the check between
+     * its strips (every 4,096 trips) can preempt it. Returns a value that depends on every trip.
+     */
+    public static int countedLoop(int n) {
+        int h = 1;
+        for (int i = 0; i < n; i++) h = h * 31 + i;
+        return h;
+    }
 }

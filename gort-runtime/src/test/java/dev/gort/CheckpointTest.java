@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Gort.checkpoint() is what the gort agent inserts at back-edges: it must be a no-op outside
+ * Gort.checkpoint() is the test the gort agent inserts at back-edges (inline, on the same
+ * Checkpoint.pending; as this call when a method is too large): it must be a no-op outside
  * goroutines (a platform thread, a JDK virtual thread on the default scheduler) even while a
  * gort runtime is preempting its own goroutines, and a preemption point inside them.
  */

@@ -25,8 +25,10 @@ import java.util.function.Predicate;
  * hierarchy where two reference types meet; it is read from the class files of the defining
  * loader (resource parsing: no class is loaded or initialised while another is being defined).
  * With {@code verify=true} the result goes through {@link ClassFile#verify(byte[])} before it is
- * returned. Any failure (a method that would pass the 64 KiB limit, a type the hierarchy cannot
- * resolve, a verify error) leaves the class exactly as it was, with one line on stderr naming it.
+ * returned. A class with a method that would pass the 64 KiB code limit is transformed again in
+ * the compact form ({@link Checkpoints}: 3-byte calls, no strip-mined loops). Any failure after
+ * that (the compact form too large, a type the hierarchy cannot resolve, a verify error) leaves
+ * the class exactly as it was, with one line on stderr naming it.
  */
 public final class Instrumenter {
     private final AgentOptions options;
@@ -61,19 +63,15 @@ public final class Instrumenter {
             Predicate<MethodModel> needs = m -> m.code().map(this::needsTransform).orElse(false);
             if (cm.methods().stream().noneMatch(needs)) return new Result(null, null);
             AgentStats.Counts counts = new AgentStats.Counts();
-            byte[] out = cf.transformClass(cm, ClassTransform.transformingMethods(needs, (mb, me) -> {
-                if (me instanceof CodeModel code) {
-                    // java.lang.classfile runs a code transform again, on fresh instances, when a short
-                    // jump overflows (DirectCodeBuilder.build): count the run that was kept, the last
-                    AgentStats.Counts[] last = new AgentStats.Counts[1];
-                    mb.transformCode(code, CodeTransform.ofStateful(() -> codeTransform(last[0] = new AgentStats.Counts())));
-                    counts.backEdges += last[0].backEdges;
-                    counts.entries += last[0].entries;
-                    counts.threadCallSites += last[0].threadCallSites;
-                } else {
-                    mb.with(me);
-                }
-            }));
+            byte[] out;
+            try {
+                out = transform(cf, cm, needs, false, counts);
+            } catch (IllegalArgumentException e) {
+                if (e.getMessage() == null || !e.getMessage().startsWith("Code length")) throw e;
+                // a method passes 64 KiB with inline checks and strip-mined loops: try 3-byte calls
+                counts = new AgentStats.Counts();
+                out = transform(cf, cm, needs, true, counts);
+            }
             if (!counts.any()) return new Result(null, null);
             if (options.verify()) {
                 List<VerifyError> errors = cf.verify(out);
@@ -88,9 +86,28 @@ public final class Instrumenter {
         }
     }
 
+    /** The class with every method that needs it transformed, compact or not; counts what was done. */
+    private byte[] transform(ClassFile cf, ClassModel cm, Predicate<MethodModel> needs, boolean compact, AgentStats.Counts counts) {
+        return cf.transformClass(cm, ClassTransform.transformingMethods(needs, (mb, me) -> {
+            if (me instanceof CodeModel code) {
+                Map<Integer, CountedLoops.Loop> loops = compact ? Map.of() : CountedLoops.find(code);
+                // java.lang.classfile runs a code transform again, on fresh instances, when a short
+                // jump overflows (DirectCodeBuilder.build): count the run that was kept, the last
+                AgentStats.Counts[] last = new AgentStats.Counts[1];
+                mb.transformCode(code, CodeTransform.ofStateful(() -> codeTransform(compact, loops, last[0] = new AgentStats.Counts())));
+                counts.backEdges += last[0].backEdges;
+                counts.stripMined += last[0].stripMined;
+                counts.entries += last[0].entries;
+                counts.threadCallSites += last[0].threadCallSites;
+            } else {
+                mb.with(me);
+            }
+        }));
+    }
+
     /** One method's transform, counting into counts. */
-    private CodeTransform codeTransform(AgentStats.Counts counts) {
-        CodeTransform t = new Checkpoints(options.entries(), counts);
+    private CodeTransform codeTransform(boolean compact, Map<Integer, CountedLoops.Loop> loops, AgentStats.Counts counts) {
+        CodeTransform t = new Checkpoints(options.entries(), compact, loops, counts);
         return options.threads() ? t.andThen(new VirtualThreadCalls(counts)) : t;
     }
 

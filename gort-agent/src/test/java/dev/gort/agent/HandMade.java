@@ -57,6 +57,30 @@ final class HandMade {
         });
     }
 
+    static final int COUNTED_LOOP_BYTES = 16; // iconst_0 istore_1; iload_1 iload_0 if_icmpge; iinc iinc goto
+
+    /**
+     * {@code static int run(int n)}: loops javac-shaped counted loops ({@code for (i = 0; i < n;
+     * i++) acc++}, which the agent strip-mines) one after another, then nops up to exactly
+     * codeLength bytes; returns n * loops (0 for n below 0).
+     */
+    static byte[] manyCountedLoops(String binaryName, int loops, int codeLength) {
+        int fixed = 2 + COUNTED_LOOP_BYTES * loops + 2;
+        if (codeLength < fixed || codeLength > 65_535) throw new IllegalArgumentException("code length " + codeLength);
+        return classWith(binaryName, ClassFile.latestMajorVersion(), "run", MethodTypeDesc.of(CD_int, CD_int), c -> {
+            c.iconst_0().istore(2);
+            for (int k = 0; k < loops; k++) {
+                Label head = c.newLabel(), exit = c.newLabel();
+                c.iconst_0().istore(1);
+                c.labelBinding(head).iload(1).iload(0).if_icmpge(exit);
+                c.iinc(2, 1).iinc(1, 1).goto_(head);
+                c.labelBinding(exit);
+            }
+            for (int k = fixed; k < codeLength; k++) c.nop();
+            c.iload(2).ireturn();
+        });
+    }
+
     /**
      * {@code static int run(int flag)}: 0 if flag is 0, else twice round an outer loop around
      * innerLoops small loops (6 * innerLoops). The forward jump over the outer loop and the

@@ -2,6 +2,7 @@ package dev.gort.agent;
 
 import dev.gort.Gort;
 import dev.gort.GortRuntime;
+import corpus.spin.Spin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -102,6 +103,27 @@ class PreemptionAtCheckpointTest {
             System.out.println("lone spinner: " + trips + " trips, " + reschedules + " times rescheduled after preemption; "
                     + rt.schedtrace(false).strip());
             assertTrue(reschedules >= 10, "preempted and rescheduled at least 10 times in 200 ms (1 ms slices): " + reschedules);
+        }
+    }
+
+    /**
+     * The same with a strip-mined loop (call-free, counted: no check inside a strip of 4,096
+     * trips): the check between strips answers the requests.
+     */
+    @Test
+    void aStripMinedLoopIsPreemptedBetweenStrips() throws Exception {
+        Method countedLoop = spinClass(transformed()).getMethod("countedLoop", int.class);
+        try (GortRuntime rt = GortRuntime.builder().name("strips").gomaxprocs(1).forcePreempt(Duration.ofMillis(1))
+                .ignoredPreemption(Duration.ofSeconds(60)).blockedCarrier(Duration.ofSeconds(60))
+                .runawayReport(Duration.ZERO).build()) {
+            long before = executed(rt), t0 = System.nanoTime();
+            int h = rt.run(() -> (Integer) countedLoop.invoke(null, 300_000_000));
+            long ms = (System.nanoTime() - t0) / 1_000_000, reschedules = executed(rt) - before - 1;
+            System.out.println("strip-mined loop: " + ms + " ms, " + reschedules + " times rescheduled after preemption; "
+                    + rt.schedtrace(false).strip());
+            assertEquals(Spin.countedLoop(300_000_000), h, "the same result as the original");
+            assertTrue(reschedules >= Math.min(10, ms / 4), "preempted between strips, about once per 1 ms slice, in "
+                    + ms + " ms: " + reschedules);
         }
     }
 

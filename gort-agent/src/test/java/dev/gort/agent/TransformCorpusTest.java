@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * <ul>
  *   <li>exactly the classes with a loop are changed (every class with entries=true), and each
  *       method gets one checkpoint right before each of its back-edges (found by offsets, see
- *       {@link Bytecode}), plus one at its entry with entries=true, and nothing else changes;</li>
+ *       {@link Bytecode}), or, for a strip-mined loop, one between its strips, plus one at its
+ *       entry with entries=true, and nothing else changes (strip-mined loops folded back);</li>
  *   <li>{@code ClassFile.verify} finds nothing, and the JVM's verifier accepts every class
  *       (each is linked in a loader of its own);</li>
  *   <li>every case (each public static no-argument method) gives exactly what the original
@@ -87,7 +88,7 @@ class TransformCorpusTest {
         for (String c : List.of("corpus.Loops", "corpus.TryLoops", "corpus.SyncLoops", "corpus.SwitchLoops",
                 "corpus.Construction", "corpus.Construction$LoopBeforeSuper", "corpus.Construction$LoopInSuperArgument",
                 "corpus.LambdaLoops", "corpus.LambdaLoops$1", "corpus.LambdaLoops$1Fib", "corpus.Shapes",
-                "corpus.Planet", "corpus.Planet$1", "corpus.Range", "corpus.NoLoops")) {
+                "corpus.Planet", "corpus.Planet$1", "corpus.Range", "corpus.NoLoops", "corpus.StripLoops")) {
             assertTrue(ORIGINAL.containsKey(c), c + " is in the corpus");
         }
         assertEquals(0, Bytecode.backEdges(ORIGINAL.get("corpus.NoLoops")), "NoLoops has no loop");
@@ -128,6 +129,10 @@ class TransformCorpusTest {
         }
         assertTrue(backEdges > 100, "the corpus has loops: " + backEdges);
         assertEquals(backEdges, t.stats().backEdges(), "the agent's count of back-edge checkpoints matches the oracle's");
+        long stripMined = 0;
+        for (var r : t.results().values()) if (r.changed()) stripMined += Bytecode.stripMined(r.bytes());
+        assertTrue(stripMined > 20, "the corpus has strip-minable loops: " + stripMined);
+        assertEquals(stripMined, t.stats().stripMined(), "the agent's count of strip-mined loops matches the oracle's");
         assertEquals(0, t.stats().threadCallSites(), "the corpus makes no virtual threads");
         System.out.println("corpus " + (entries ? "entries=true" : "defaults") + ": " + t.stats());
     }

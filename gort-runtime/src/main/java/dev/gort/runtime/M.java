@@ -33,7 +33,7 @@ public final class M extends Thread {
     /**
      * A preemption request for the goroutine on this M; what a checkpoint's slow path reads.
      * Written only through {@link #setPreempt} and {@link #clearPreempt}, which keep
-     * {@link Proc#preemptPending} counting the Ms whose flag is set.
+     * {@code dev.gort.Checkpoint.pending} counting the Ms whose flag is set.
      */
     private volatile boolean preempt;
 

@@ -1,5 +1,7 @@
 package dev.gort.runtime;
 
+import dev.gort.Checkpoint;
+
 import java.util.Objects;
 
 /**
@@ -348,18 +350,17 @@ public final class Proc {
     }
 
     /**
-     * How many Ms, in every runtime of this JVM, have a preemption request set. A checkpoint
-     * reads only this while it is 0, which is nearly always (a request lives from sysmon's
-     * preemptone to the goroutine's yield, microseconds, and one per 10 ms slice): one load of
-     * a static volatile int and a branch, which the JIT inlines into the loop that the gort
-     * agent instrumented, with the rest of the check out of line.
+     * {@link Checkpoint#pending}: how many Ms, in every runtime of this JVM, have a preemption
+     * request set. A checkpoint reads only this while it is 0, which is nearly always: one load
+     * of a static volatile int and a branch, with the rest of the check out of line. The field is
+     * public (in the API package) because the gort agent emits that test inline in the code it
+     * instruments; only M.setPreempt/clearPreempt change it, through this handle.
      */
-    private static volatile int preemptPending;
     private static final java.lang.invoke.VarHandle PREEMPT_PENDING;
 
     static {
         try {
-            PREEMPT_PENDING = java.lang.invoke.MethodHandles.lookup().findStaticVarHandle(Proc.class, "preemptPending", int.class);
+            PREEMPT_PENDING = java.lang.invoke.MethodHandles.lookup().findStaticVarHandle(Checkpoint.class, "pending", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -375,11 +376,14 @@ public final class Proc {
      * Go: the stack-bound check in every function prologue (stackguard0 == stackPreempt).
      */
     public static void checkpoint() {
-        if (preemptPending != 0) checkpointSlow();
+        if (Checkpoint.pending != 0) checkpointSlow();
     }
 
-    /** Some M has a request: is it ours? A type check and the M's own flag. */
-    private static void checkpointSlow() {
+    /**
+     * Some M has a request: is it ours? A type check and the M's own flag. Any thread; a no-op
+     * outside goroutines. Public for {@link Checkpoint#slowPath}.
+     */
+    public static void checkpointSlow() {
         if (JdkHooks.currentCarrierThread() instanceof M mp && mp.preempt()) {
             preemptPark(mp);
         }

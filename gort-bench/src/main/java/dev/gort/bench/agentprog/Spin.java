@@ -3,7 +3,8 @@ package dev.gort.bench.agentprog;
 /**
  * A CPU hog as an ordinary program would write it, with no gort import: xorshift64 steps until
  * {@link #stop} is set. The loop calls nothing, so without the gort agent no scheduler can take
- * the carrier from it; with the agent its back-edge carries {@code Gort.checkpoint()}.
+ * the carrier from it; with the agent its back-edge carries the checkpoint (on every trip: it is
+ * not a counted loop, so it is not strip-mined).
  */
 public final class Spin implements Runnable {
     /** Set once, at the end of the run, by the program's platform timer thread. */
