@@ -92,8 +92,20 @@ public final class PollDesc {
         this.channel = channel;
     }
 
-    private VarHandle slot(char mode) {
-        return mode == 'r' ? RG : WG;
+    // The slot of a mode ('r': rg, else wg). Each access names its VarHandle as a constant: a
+    // handle chosen at run time (a phi of the two) is not inlined by the JIT, which then calls
+    // through the generic VarHandle path on every wait and wake.
+
+    private Object slotGet(char mode) {
+        return mode == 'r' ? RG.getVolatile(this) : WG.getVolatile(this);
+    }
+
+    private boolean slotCas(char mode, Object expect, Object update) {
+        return mode == 'r' ? RG.compareAndSet(this, expect, update) : WG.compareAndSet(this, expect, update);
+    }
+
+    private Object slotGetAndSet(char mode, Object v) {
+        return mode == 'r' ? RG.getAndSet(this, v) : WG.getAndSet(this, v);
     }
 
     /**
@@ -103,7 +115,7 @@ public final class PollDesc {
     public int reset(char mode) {
         int err = checkerr(mode);
         if (err != OK) return err;
-        slot(mode).compareAndSet(this, READY, null);
+        slotCas(mode, READY, null);
         return OK;
     }
 
@@ -123,14 +135,13 @@ public final class PollDesc {
     public int await(char mode) throws InterruptedIOException {
         int err = checkerr(mode);
         if (err != OK) return err;
-        VarHandle slot = slot(mode);
         Thread me = Thread.currentThread();
         for (;;) {
-            Object v = slot.getVolatile(this);
+            Object v = slotGet(mode);
             if (v == READY) {
-                if (slot.compareAndSet(this, READY, null)) return OK;
+                if (slotCas(mode, READY, null)) return OK;
             } else if (v == null) {
-                if (slot.compareAndSet(this, null, me)) break;
+                if (slotCas(mode, null, me)) break;
             } else {
                 throw new IllegalStateException("gort: netpollblock: two waiters on one " + (mode == 'r' ? "read" : "write")
                         + " side (" + v + " and " + me + ")");
@@ -154,10 +165,10 @@ public final class PollDesc {
             boolean goroutine = Proc.getg() != null;
             if (goroutine) Proc.setParkingReason(WaitReason.IO_WAIT, false);
             try {
-                while (slot.getVolatile(this) == me) {
+                while (slotGet(mode) == me) {
                     LockSupport.park(this);
                     if (Thread.interrupted()) {
-                        if (slot.compareAndSet(this, me, null)) {
+                        if (slotCas(mode, me, null)) {
                             me.interrupt();
                             throw new InterruptedIOException("gort: interrupted while waiting for " + (mode == 'r' ? "read" : "write"));
                         }
@@ -170,7 +181,7 @@ public final class PollDesc {
         } finally {
             netpoll.waiters.decrementAndGet();
         }
-        Object old = slot.getAndSet(this, null);
+        Object old = slotGetAndSet(mode, null);
         if (old == READY) return OK;
         err = checkerr(mode);
         return err; // OK here: a spurious wake (deadline moved): the caller retries its I/O
@@ -239,7 +250,7 @@ public final class PollDesc {
      * Go: netpollready → netpollunblock(pd, mode, true).
      */
     Thread netpollready(char mode) {
-        if (mode == 'r' && slot(mode).getVolatile(this) instanceof Thread) {
+        if (mode == 'r' && RG.getVolatile(this) instanceof Thread) {
             Thread t = unblock(mode, true);
             if (t != null) return t;
         }
@@ -266,12 +277,11 @@ public final class PollDesc {
      * Go: netpollunblock.
      */
     private Thread unblock(char mode, boolean ioready) {
-        VarHandle slot = slot(mode);
         for (;;) {
-            Object old = slot.getVolatile(this);
+            Object old = slotGet(mode);
             if (old == READY) return null;
             if (old == null && !ioready) return null;
-            if (slot.compareAndSet(this, old, ioready ? READY : null)) return old instanceof Thread t ? t : null;
+            if (slotCas(mode, old, ioready ? READY : null)) return old instanceof Thread t ? t : null;
         }
     }
 
