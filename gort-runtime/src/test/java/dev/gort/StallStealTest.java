@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.*;
 @Timeout(120)
 class StallStealTest {
     static final int CHILDREN = 8;
+    static volatile long sink;
 
     /** Children that ran while the main goroutine was still running without a checkpoint. */
     private static int childrenRunDuringHog(GortRuntime rt, long hogNanos) throws Exception {
@@ -74,6 +75,51 @@ class StallStealTest {
             int during = childrenRunDuringHog(rt, 300_000_000L);
             assertTrue(during < CHILDREN - 1, during + " children ran beside the long goroutine with the stall steal off");
             assertTrue(rt.schedtrace(false).contains(" stallsteals=0"), rt.schedtrace(false));
+        }
+    }
+
+    /**
+     * Stress: at GOMAXPROCS=4 on this machine's 2 cores the OS time-shares the Ms, so Ps stall
+     * all the time and, at the shortest interval (10 µs), busy Ms steal their queues while their
+     * owners resume and steal back. Every goroutine must run exactly once and every channel
+     * hand-off arrive.
+     */
+    @Test
+    void noGoroutineIsLostOrRunTwiceWhileStalledQueuesAreStolen() throws Exception {
+        try (GortRuntime rt = GortRuntime.builder().gomaxprocs(4).stallSteal(Duration.ofNanos(10_000)).build()) {
+            int producers = 8, perProducer = 5_000;
+            java.util.concurrent.atomic.AtomicIntegerArray runs = new java.util.concurrent.atomic.AtomicIntegerArray(producers * perProducer);
+            AtomicLong received = new AtomicLong();
+            rt.run(() -> {
+                Chan<Integer> ch = new Chan<>(64);
+                WaitGroup wg = new WaitGroup();
+                wg.add(producers * perProducer + 1);
+                Gort.go(() -> { // a consumer: hand-offs through the channel wake goroutines across Ps
+                    for (int k = 0; k < producers * perProducer; k++) received.addAndGet(ch.recv());
+                    wg.done();
+                });
+                for (int p = 0; p < producers; p++) {
+                    int base = p * perProducer;
+                    Gort.go(() -> { // each producer fills its own P's queue
+                        for (int k = 0; k < perProducer; k++) {
+                            int id = base + k;
+                            Gort.go(() -> {
+                                runs.incrementAndGet(id);
+                                long x = id;
+                                for (int spin = 0; spin < 200; spin++) x = x * 31 + spin; // a little work
+                                sink = x;
+                                ch.send(1);
+                                wg.done();
+                            });
+                            if ((k & 63) == 0) Gort.gosched();
+                        }
+                    });
+                }
+                wg.await();
+                return null;
+            });
+            for (int i = 0; i < runs.length(); i++) assertEquals(1, runs.get(i), "goroutine " + i + " ran " + runs.get(i) + " times");
+            assertEquals(producers * perProducer, received.get());
         }
     }
 
