@@ -125,6 +125,11 @@ final class BgScavenger {
         }
     }
 
+    /** The scavenger goroutine's virtual thread. */
+    Thread thread() {
+        return thread;
+    }
+
     /** A span went back to the heap. Any thread; cheap when the scavenger runs. Go: wakeScavenger. */
     void wake() {
         if (parked.get() && parked.compareAndSet(true, false)) {

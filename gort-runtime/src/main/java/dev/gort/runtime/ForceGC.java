@@ -126,6 +126,7 @@ final class ForceGC {
                     out.flush();
                 }
             }
+            if (sched.stopSystem) return; // the runtime ends: it waits for this goroutine
             Proc.setParkingReason(WaitReason.FORCE_GC_IDLE, true);
             try {
                 LockSupport.park(this);
@@ -133,8 +134,13 @@ final class ForceGC {
                 Proc.setParkingReason(null);
             }
             Thread.interrupted(); // shutdownNow interrupts every goroutine: the helper stays
-            if (sched.state == Sched.TERMINATED) return;
+            if (sched.stopSystem) return;
         }
+    }
+
+    /** The helper's virtual thread, null before the first forced collection. */
+    Thread helperThread() {
+        return helper;
     }
 
     /** Whether the helper is parked (Go: forcegc.idle). */

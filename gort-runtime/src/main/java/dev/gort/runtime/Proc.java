@@ -85,10 +85,11 @@ public final class Proc {
     static G newproc(Sched sched, Runnable fn, boolean isMain, boolean system) {
         Objects.requireNonNull(fn, "gort: go(null): the goroutine function must not be null");
         // Count first, then check the state: shutdown sets the state, then reads the count.
-        if (!system) sched.ngoroutines.incrementAndGet();
-        // A system goroutine may start while the runtime drains (CLOSING): sysmon still runs.
-        if (sched.state != Sched.RUNNING && !(system && sched.state == Sched.CLOSING)) {
-            if (!system) sched.goroutineEnded();
+        if (!system) sched.ngoroutines.incrementAndGet(); else sched.nsystem.incrementAndGet();
+        // A system goroutine may start while the runtime drains (CLOSING): sysmon still runs;
+        // not once the last user goroutine has ended (stopSystem).
+        if (sched.state != Sched.RUNNING && !(system && sched.state == Sched.CLOSING && !sched.stopSystem)) {
+            if (!system) sched.goroutineEnded(); else sched.systemEnded();
             throw new IllegalStateException("gort: go on runtime \"" + sched.name()
                     + "\" after it was shut down" + (sched.failure != null ? " (it failed: " + sched.failure.getMessage() + ")" : ""));
         }
@@ -101,7 +102,7 @@ public final class Proc {
             gp.thread.start();
         } catch (RuntimeException | Error e) {
             sched.allgs.remove(gp);
-            if (!system) sched.goroutineEnded();
+            if (!system) sched.goroutineEnded(); else sched.systemEnded();
             throw e;
         }
         return gp;
@@ -545,7 +546,7 @@ public final class Proc {
         sched.allgs.remove(gp);
         if (gp.adoptedBy != null) gp.adoptedBy.forgetAdopted(gp.runContinuation);
         if (gp.spawnedBy != null) gp.spawnedBy.forget(gp.runContinuation);
-        if (!gp.system) sched.goroutineEnded();
+        if (!gp.system) sched.goroutineEnded(); else sched.systemEnded();
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.gort.GoroutinePanicException;
@@ -141,6 +142,13 @@ public final class Sched {
     final AllGs allgs = new AllGs();
     final AtomicLong goidgen = new AtomicLong();
     final AtomicInteger ngoroutines = new AtomicInteger();
+    /**
+     * Live system goroutines (the forcegc helper, the paced scavenger): not in ngoroutines, but
+     * the runtime waits for them to return before it ends, so that none is left parked.
+     */
+    final AtomicInteger nsystem = new AtomicInteger();
+    /** Every user goroutine has ended after shutdown: system goroutines return, none starts. */
+    volatile boolean stopSystem;
 
     // ---- stop the world (sched lock held) ----
     /** A stop-the-world is in progress; Ms give up their Ps. Go: sched.gcwaiting. */
@@ -472,13 +480,15 @@ public final class Sched {
 
     /** Stops accepting goroutines; the runtime ends when the last goroutine does. */
     public void shutdown() {
+        java.util.List<Thread> wake;
         lockSched();
         try {
             if (state == RUNNING) state = CLOSING;
-            if (state == CLOSING && ngoroutines.get() == 0) terminateLocked();
+            wake = drainedLocked();
         } finally {
             lock.unlock();
         }
+        wakeSystem(wake);
     }
 
     /** shutdown(), then interrupts every live goroutine so that blocked ones unwind. */
@@ -493,13 +503,52 @@ public final class Sched {
     /** Called by goexit0 when a goroutine ends. */
     void goroutineEnded() {
         if (ngoroutines.decrementAndGet() == 0 && state == CLOSING) {
+            java.util.List<Thread> wake;
             lockSched();
             try {
-                if (state == CLOSING && ngoroutines.get() == 0) terminateLocked();
+                wake = drainedLocked();
+            } finally {
+                lock.unlock();
+            }
+            wakeSystem(wake);
+        }
+    }
+
+    /** Called by goexit0 when a system goroutine ends. */
+    void systemEnded() {
+        if (nsystem.decrementAndGet() == 0 && state == CLOSING) {
+            lockSched();
+            try {
+                drainedLocked();
             } finally {
                 lock.unlock();
             }
         }
+    }
+
+    /**
+     * After shutdown, once no user goroutine is left: the runtime ends now if no system goroutine
+     * is alive either; otherwise system goroutines are told to return (stopSystem) and the ones
+     * alive are returned, to be woken outside the lock, and the last to end ends the runtime.
+     * Sched lock held.
+     */
+    private java.util.List<Thread> drainedLocked() {
+        if (state != CLOSING || ngoroutines.get() != 0) return java.util.List.of();
+        stopSystem = true; // before reading nsystem: a system newproc counts, then reads this
+        if (nsystem.get() == 0) {
+            terminateLocked();
+            return java.util.List.of();
+        }
+        java.util.List<Thread> wake = new java.util.ArrayList<>();
+        for (G gp : allgs.snapshot()) {
+            if (gp.system && gp.thread != null) wake.add(gp.thread);
+        }
+        return wake;
+    }
+
+    /** Wakes system goroutines so that they see stopSystem (a spurious unpark is harmless to each). */
+    private static void wakeSystem(java.util.List<Thread> threads) {
+        for (Thread t : threads) LockSupport.unpark(t);
     }
 
     /** Every goroutine has ended after shutdown: wake every M so that each exits. Sched lock held. */

@@ -69,6 +69,34 @@ class ForceGCTest {
         }
     }
 
+    /**
+     * A runtime that ends takes its system goroutines with it: the parked helper is woken, returns,
+     * and its virtual thread terminates before the runtime does (it used to stay parked for good).
+     */
+    @Test
+    void theHelperEndsWithItsRuntime() throws Exception {
+        Sched s = TestSupport.newSched(1);
+        AtomicLong count = new AtomicLong(1);
+        Semaphore ran = new Semaphore(0);
+        ForceGC fg = new ForceGC(s, PERIOD, count::get, ran::release, System.err);
+        Thread helper;
+        try {
+            long now = S;
+            assertFalse(fg.check(now)); // the first reading: a collection has happened
+            assertTrue(fg.check(now + PERIOD + S));
+            assertTrue(ran.tryAcquire(10, TimeUnit.SECONDS), "the helper ran the action");
+            awaitIdle(fg);
+            helper = fg.helperThread();
+            assertNotNull(helper);
+            assertTrue(helper.isAlive(), "parked, waiting for the next request");
+        } finally {
+            TestSupport.shutdownAndAssertNoThreads(s);
+        }
+        helper.join(5_000);
+        assertFalse(helper.isAlive(), "the forcegc helper outlived its runtime");
+        assertEquals(0, s.nsystem.get());
+    }
+
     /** The action has run; the helper marks itself idle just after. */
     static void awaitIdle(ForceGC fg) throws InterruptedException {
         long deadline = System.nanoTime() + 10 * S;

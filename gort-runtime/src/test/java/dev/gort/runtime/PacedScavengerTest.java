@@ -24,6 +24,7 @@ class PacedScavengerTest {
     @Test
     void releasesFreedMemoryDownToTheGoalWithoutWaitingForTheLimit() throws Exception {
         Heap heap = Heap.defaultHeap();
+        Thread scavenger;
         try (GortRuntime rt = GortRuntime.builder().name("paced").gomaxprocs(2)
                 .scavengeLimit(Duration.ofMinutes(10)).pacedScavenger(true).build()) {
             Sched s = MallocTest.sched(rt);
@@ -62,7 +63,12 @@ class PacedScavengerTest {
             }
             assertTrue(rt.schedtrace(false).contains(" bgscvg="), rt.schedtrace(false));
             assertEquals(0, rt.numGoroutine(), "the scavenger is a system goroutine");
+            scavenger = s.bgscavenger.thread();
         }
+        // It ends with its runtime, before close returns (it used to stay parked for good).
+        assertNotNull(scavenger);
+        scavenger.join(5_000);
+        assertFalse(scavenger.isAlive(), "the paced scavenger outlived its runtime");
     }
 
     @Test
