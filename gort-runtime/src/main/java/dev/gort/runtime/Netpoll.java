@@ -51,6 +51,11 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Netpoll {
     final Sched sched;
+    /**
+     * The Linux poller (Go's netpoll_epoll.go), or null: then this class's NIO Selector, the
+     * portable one. {@code -Dgort.netpoller=epoll|selector}; epoll by default where it works.
+     */
+    final NetpollEpoll epoll;
     private final Selector selector;
     /** Held during a select and the processing of its keys; the only way to the Selector. */
     private final ReentrantLock pollLock = new ReentrantLock();
@@ -85,6 +90,14 @@ public final class Netpoll {
 
     private Netpoll(Sched sched) throws IOException {
         this.sched = sched;
+        this.lastpoll = new AtomicLong(sched.clock.nanotime());
+        if (useEpoll()) {
+            this.epoll = new NetpollEpoll();
+            this.selector = null;
+            this.wakePipe = null;
+            return;
+        }
+        this.epoll = null;
         this.selector = Selector.open();
         Pipe p = null;
         try {
@@ -101,7 +114,29 @@ public final class Netpoll {
             throw e;
         }
         this.wakePipe = p;
-        this.lastpoll = new AtomicLong(sched.clock.nanotime());
+    }
+
+    /** Which poller: {@code -Dgort.netpoller} (epoll, selector), else epoll where it works. */
+    static boolean useEpoll() {
+        String v = System.getProperty("gort.netpoller");
+        if (v == null || v.isBlank()) return EpollSys.UNAVAILABLE == null;
+        switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "selector":
+                return false;
+            case "epoll":
+                if (EpollSys.UNAVAILABLE != null) {
+                    throw new UnsupportedOperationException("gort: -Dgort.netpoller=epoll, but epoll cannot be used here: "
+                            + EpollSys.UNAVAILABLE + "; use -Dgort.netpoller=selector or leave it unset");
+                }
+                return true;
+            default:
+                throw new IllegalArgumentException("gort: -Dgort.netpoller must be \"epoll\" or \"selector\", got \"" + v + "\"");
+        }
+    }
+
+    /** The poller in use, for schedtrace and tests: "epoll" or "selector". */
+    public String kind() {
+        return epoll != null ? "epoll" : "selector";
     }
 
     /** The runtime's poller, created on first use. Go: netpollGenericInit / netpollinit. */
@@ -163,6 +198,11 @@ public final class Netpoll {
     public PollDesc open(SelectableChannel ch) throws IOException {
         if (closed) throw new IOException("gort: the runtime's network poller is closed (runtime shut down)");
         PollDesc pd = new PollDesc(this, ch);
+        if (epoll != null) {
+            pd.epollFd = EpollSys.fdOf(ch);
+            epoll.open(pd, pd.epollFd);
+            return pd;
+        }
         // With interest 0, register takes none of the Selector's monitors (only the channel's own
         // and the key set, a concurrent set): safe from a goroutine. Interest comes later, from
         // requests that a poll applies.
@@ -179,6 +219,12 @@ public final class Netpoll {
      * no Selector monitor. Go: poll_runtime_pollClose → netpollclose.
      */
     void close(PollDesc pd) throws IOException {
+        if (epoll != null) { // off the poller at once (no deferred deregistration), then closed
+            epoll.close(pd, pd.epollFd);
+            pd.deregistered = true;
+            pd.channel.close();
+            return;
+        }
         pd.closer = Thread.currentThread();
         waiters.incrementAndGet(); // checkdead: a closer waits on the network, briefly
         try {
@@ -269,6 +315,13 @@ public final class Netpoll {
      */
     ArrayList<Thread> netpoll(long delay) {
         if (closed) return null;
+        if (epoll != null) {
+            npoll.incrementAndGet();
+            if (delay != 0) nblockpoll.incrementAndGet();
+            ArrayList<Thread> list = epoll.poll(delay, onBreakDrained);
+            if (list != null) nready.addAndGet(list.size());
+            return list;
+        }
         if (delay == 0) {
             if (!pollLock.tryLock()) {
                 npollbusy.incrementAndGet();
@@ -323,6 +376,9 @@ public final class Netpoll {
             curList = null;
         }
     }
+
+    /** A blocking epoll poll read the break: allow the next one. */
+    private final Runnable onBreakDrained = () -> wakeSig.set(false);
 
     /** The poll in progress (pollLock): its delay, and the waiters it has found so far. */
     private long curDelay;
@@ -393,6 +449,10 @@ public final class Netpoll {
      */
     public void netpollBreak() {
         if (!wakeSig.compareAndSet(false, true)) return; // a byte is outstanding: it will do
+        if (epoll != null) {
+            epoll.wakeup();
+            return;
+        }
         try {
             wakePipe.sink().write(ByteBuffer.wrap(BREAK_BYTE));
         } catch (IOException e) {
@@ -447,6 +507,12 @@ public final class Netpoll {
     void shutdown() {
         closed = true;
         netpollBreak();
+        if (epoll != null) {
+            ArrayList<PollDesc> registered = epoll.registered();
+            epoll.shutdown();
+            for (PollDesc pd : registered) pd.wakeBoth();
+            return;
+        }
         ArrayList<PollDesc> registered = new ArrayList<>();
         pollLock.lock();
         try {

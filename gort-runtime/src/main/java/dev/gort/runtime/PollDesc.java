@@ -59,6 +59,13 @@ public final class PollDesc {
 
     /** Interest ops set on the key. Written by pollLock holders only; read by waiters. */
     private volatile int armed;
+    /** The epoll poller: the descriptor, its slot in the poller's table and its sequence (Go: fdseq). */
+    int epollFd = -1, epollSlot = -1, epollSeq;
+
+    /** Registered with epoll for everything, edge-triggered: a waiter never arms, a poll never disarms. */
+    void armAll() {
+        armed = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT | SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT;
+    }
     /** Requested for the next poll: interest ops to add, or CANCEL. Or-ed in by anyone. */
     private volatile int want;
     /** 1 while this pollDesc is on the poller's request stack. */
@@ -260,6 +267,7 @@ public final class PollDesc {
 
     /** Takes ops out of the key's interest set. pollLock held. */
     private void disarm(int op) {
+        if (netpoll.epoll != null) return; // edge-triggered: nothing to disarm
         int a = armed;
         int mine = a & op;
         if (mine == 0) return;

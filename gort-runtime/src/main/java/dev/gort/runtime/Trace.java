@@ -70,7 +70,8 @@ final class Trace {
             if (np != null) {
                 // netpoll: every poll, the blocking ones, goroutines readied; sysmon's polls and
                 // what they readied; goroutines and threads waiting now
-                sb.append(" netpolls=").append(np.npoll.get())
+                sb.append(" netpoller=").append(np.kind())
+                        .append(" netpolls=").append(np.npoll.get())
                         .append(" netpollblocks=").append(np.nblockpoll.get())
                         .append(" netpollbusy=").append(np.npollbusy.get())
                         .append(" netpollready=").append(np.nready.get())
