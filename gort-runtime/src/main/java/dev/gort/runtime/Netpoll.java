@@ -17,8 +17,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The network poller of one runtime. Go: netpoll.go (the generic part) and netpoll_epoll.go,
- * on a NIO {@link Selector} (epoll on Linux).
+ * The network poller of one runtime. Go: netpoll.go (the generic part) with two platform parts:
+ * on Linux with native access {@link NetpollEpoll} (Go's netpoll_epoll.go: edge-triggered
+ * epoll through FFM, no lock), elsewhere or with {@code -Dgort.netpoller=selector} the NIO
+ * {@link Selector} code of this class, described below.
  *
  * <p>Go's contract: {@link #netpoll(long)} waits up to a delay (0: not at all, negative: until
  * an event) and returns the goroutines whose I/O became ready; {@link #netpollBreak()}
