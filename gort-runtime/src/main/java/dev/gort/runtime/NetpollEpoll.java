@@ -147,7 +147,6 @@ final class NetpollEpoll {
             MemorySegment buf = events.get();
             int n = EpollSys.epollWait(epfd, buf, EVENTS, ms);
             ArrayList<Thread> list = null;
-            PollDesc[] table = slots;
             for (int i = 0; i < n; i++) {
                 long off = i * EpollSys.EVENT_SIZE;
                 int ev = buf.get(ValueLayout.JAVA_INT_UNALIGNED, off);
@@ -161,8 +160,10 @@ final class NetpollEpoll {
                     }
                     continue;
                 }
+                // The table as it is now, not as it was when the wait began: it may have grown
+                // meanwhile, and a slot freed and taken again is only in the new copy.
+                PollDesc[] table = slots;
                 int slot = (int) data;
-                if (slot >= table.length) table = slots; // grown since
                 PollDesc pd = slot < table.length ? (PollDesc) SLOT.getAcquire(table, slot) : null;
                 if (pd == null || pd.epollSeq != (int) (data >>> 32)) continue; // closed since
                 if ((ev & (EpollSys.EPOLLIN | EpollSys.EPOLLRDHUP | EpollSys.EPOLLHUP | EpollSys.EPOLLERR)) != 0) {
