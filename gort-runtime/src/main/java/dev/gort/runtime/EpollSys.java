@@ -104,29 +104,25 @@ final class EpollSys {
     }
 
     static int epollCreate() throws IOException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CALL_STATE);
-            int fd = (int) CREATE.invokeExact(st, EPOLL_CLOEXEC);
-            if (fd < 0) throw new IOException("gort: epoll_create1 failed: errno " + (int) ERRNO.get(st, 0L));
-            return fd;
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        return newFd("epoll_create1", CREATE, EPOLL_CLOEXEC, 0);
     }
 
     static int eventfd() throws IOException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CALL_STATE);
-            int fd = (int) EVENTFD.invokeExact(st, 0, EFD_CLOEXEC | EFD_NONBLOCK);
-            if (fd < 0) throw new IOException("gort: eventfd failed: errno " + (int) ERRNO.get(st, 0L));
-            return fd;
-        } catch (IOException e) {
-            throw e;
+        return newFd("eventfd", EVENTFD, 0, EFD_CLOEXEC | EFD_NONBLOCK);
+    }
+
+    /** Calls create (epoll_create1: one int argument; eventfd: two) and returns the new descriptor, or throws with errno. */
+    private static int newFd(String name, MethodHandle create, int a, int b) throws IOException {
+        int fd, errno;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = arena.allocate(CALL_STATE);
+            fd = create == CREATE ? (int) create.invokeExact(st, a) : (int) create.invokeExact(st, a, b);
+            errno = (int) ERRNO.get(st, 0L);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
+        if (fd < 0) throw new IOException("gort: " + name + " failed: errno " + errno);
+        return fd;
     }
 
     /** epoll_ctl; returns 0 or the errno. */
