@@ -104,19 +104,24 @@ final class EpollSys {
     }
 
     static int epollCreate() throws IOException {
-        return newFd("epoll_create1", CREATE, EPOLL_CLOEXEC, 0);
+        return newFd("epoll_create1", st -> (int) CREATE.invokeExact(st, EPOLL_CLOEXEC));
     }
 
     static int eventfd() throws IOException {
-        return newFd("eventfd", EVENTFD, 0, EFD_CLOEXEC | EFD_NONBLOCK);
+        return newFd("eventfd", st -> (int) EVENTFD.invokeExact(st, 0, EFD_CLOEXEC | EFD_NONBLOCK));
     }
 
-    /** Calls create (epoll_create1: one int argument; eventfd: two) and returns the new descriptor, or throws with errno. */
-    private static int newFd(String name, MethodHandle create, int a, int b) throws IOException {
+    /** A downcall that takes the call-state segment (for errno) and returns a descriptor or -1. */
+    private interface FdCall {
+        int call(MemorySegment callState) throws Throwable;
+    }
+
+    /** Makes a descriptor with call, or throws naming the call and its errno. */
+    private static int newFd(String name, FdCall call) throws IOException {
         int fd, errno;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CALL_STATE);
-            fd = create == CREATE ? (int) create.invokeExact(st, a) : (int) create.invokeExact(st, a, b);
+            fd = call.call(st);
             errno = (int) ERRNO.get(st, 0L);
         } catch (Throwable t) {
             throw new IllegalStateException(t);

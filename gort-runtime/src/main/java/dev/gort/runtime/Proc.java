@@ -797,8 +797,9 @@ public final class Proc {
      * thread's next time slice, 4 ms and more (docs/DESIGN.md §5). gort: beyond Go.
      */
     private static G stealFromStalled(M mp, P pp) {
+        if ((++mp.stallTick & 7) != 0) return null; // the rest, with a clock read, every 8th round
         long every = mp.sched.tunables.stallStealNs();
-        if (every == 0 || (++mp.stallTick & 7) != 0) return null; // a clock read every 8th round
+        if (every == 0) return null;
         long now = mp.sched.clock.nanotime();
         if (now - mp.stallCheckAt < every) return null;
         mp.stallCheckAt = now;

@@ -49,43 +49,30 @@ final class EchoTable {
         sb.append(" p50 µs (").append(titles(ks)).append(") | p99 µs (").append(titles(ks)).append(") |");
         if (gort && jdk) sb.append(" gort / JDK p99 (goal ≤ 1) |");
         sb.append('\n').append("|---".repeat(1 + ks.size() + (gort && jdk ? 2 : 0) + (gort && go ? 1 : 0) + 2)).append("|\n");
-        int met1 = 0, met2 = 0, met3 = 0, n1 = 0, n2 = 0, n3 = 0;
-        List<String> miss1 = new ArrayList<>(), miss2 = new ArrayList<>(), miss3 = new ArrayList<>();
+        Goal vsJdk = new Goal(" throughput ≥ JDK"), vsGo = new Goal(" throughput ≥ 0.8 × Go"), p99 = new Goal(" p99 ≤ JDK");
         for (EchoBench.Cell c : r.cells) {
             sb.append("| ").append(c.label()).append(" |");
             for (ServerKind k : ks) sb.append(' ').append(rate(r.median(c, k, "rtps"))).append(rounds(r, c, k, o)).append(" |");
             if (gort && jdk) {
                 double q = r.median(c, ServerKind.GORT, "rtps") / r.median(c, ServerKind.JDK, "rtps");
-                sb.append(' ').append(verdict(q, q >= MIN_VS_JDK)).append(" |");
-                if (!Double.isNaN(q)) {
-                    n1++;
-                    if (q >= MIN_VS_JDK) met1++; else miss1.add(c.label());
-                }
+                sb.append(' ').append(vsJdk.add(c.label(), q, q >= MIN_VS_JDK)).append(" |");
             }
             if (gort && go) {
                 double q = r.median(c, ServerKind.GORT, "rtps") / r.median(c, ServerKind.GO, "rtps");
-                sb.append(' ').append(verdict(q, q >= MIN_VS_GO)).append(" |");
-                if (!Double.isNaN(q)) {
-                    n2++;
-                    if (q >= MIN_VS_GO) met2++; else miss2.add(c.label());
-                }
+                sb.append(' ').append(vsGo.add(c.label(), q, q >= MIN_VS_GO)).append(" |");
             }
             sb.append(' ').append(joined(r, c, ks, "p50")).append(" | ").append(joined(r, c, ks, "p99")).append(" |");
             if (gort && jdk) {
                 double q = r.median(c, ServerKind.GORT, "p99") / r.median(c, ServerKind.JDK, "p99");
-                sb.append(' ').append(verdict(q, q <= MAX_P99_VS_JDK)).append(" |");
-                if (!Double.isNaN(q)) {
-                    n3++;
-                    if (q <= MAX_P99_VS_JDK) met3++; else miss3.add(c.label());
-                }
+                sb.append(' ').append(p99.add(c.label(), q, q <= MAX_P99_VS_JDK)).append(" |");
             }
             sb.append('\n');
         }
         sb.append('\n');
         if (gort && (jdk || go)) {
             sb.append("Goals (medians over rounds; ratios of the medians):");
-            if (jdk) sb.append(goal(" throughput ≥ JDK", met1, n1, miss1)).append(';').append(goal(" p99 ≤ JDK", met3, n3, miss3));
-            if (go) sb.append(jdk ? ";" : "").append(goal(" throughput ≥ 0.8 × Go", met2, n2, miss2));
+            if (jdk) sb.append(vsJdk).append(';').append(p99);
+            if (go) sb.append(jdk ? ";" : "").append(vsGo);
             sb.append(".\n\n");
         }
 
@@ -131,9 +118,30 @@ final class EchoTable {
         return sb.toString();
     }
 
-    private static String goal(String what, int met, int n, List<String> missed) {
-        if (n == 0) return what + ": no cell has figures for both";
-        return what + " met in " + met + " of " + n + " cells" + (missed.isEmpty() ? "" : " (not in " + String.join(", ", missed) + ")");
+    /** One goal over the cells: how many have figures, how many meet it, which do not. */
+    private static final class Goal {
+        private final String what;
+        private final List<String> missed = new ArrayList<>();
+        private int met, n;
+
+        Goal(String what) {
+            this.what = what;
+        }
+
+        /** Counts a cell's ratio q (NaN: no figures for both) and returns its table cell. */
+        String add(String cell, double q, boolean ok) {
+            if (!Double.isNaN(q)) {
+                n++;
+                if (ok) met++; else missed.add(cell);
+            }
+            return verdict(q, ok);
+        }
+
+        @Override
+        public String toString() {
+            if (n == 0) return what + ": no cell has figures for both";
+            return what + " met in " + met + " of " + n + " cells" + (missed.isEmpty() ? "" : " (not in " + String.join(", ", missed) + ")");
+        }
     }
 
     /** " (2/3 rounds)" when some rounds failed. */

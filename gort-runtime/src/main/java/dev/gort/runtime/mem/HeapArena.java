@@ -56,33 +56,33 @@ final class HeapArena {
 
     /** Pages of [from, from+n) marked released. */
     int countReleased(int from, int n) {
-        int c = 0;
-        int end = from + n;
-        int i = from;
-        while (i < end) {
-            int w = i >>> 6;
-            int b = i & 63;
-            int take = Math.min(64 - b, end - i);
-            long mask = take == 64 ? -1L : ((1L << take) - 1) << b;
-            c += Long.bitCount(released[w] & mask);
-            i += take;
-        }
-        return c;
+        return releasedRun(from, n, COUNT);
     }
 
     /** Marks [from, from+n) released ({@code on}) or resident. */
     void setReleased(int from, int n, boolean on) {
+        releasedRun(from, n, on ? SET : CLEAR);
+    }
+
+    private static final int COUNT = 0, SET = 1, CLEAR = 2;
+
+    /** Walks the bitmap words covering [from, from+n): counts, sets or clears their bits there; returns the count. */
+    private int releasedRun(int from, int n, int op) {
+        int c = 0;
         int end = from + n;
-        int i = from;
-        while (i < end) {
+        for (int i = from; i < end; ) {
             int w = i >>> 6;
             int b = i & 63;
             int take = Math.min(64 - b, end - i);
             long mask = take == 64 ? -1L : ((1L << take) - 1) << b;
-            if (on) released[w] |= mask;
-            else released[w] &= ~mask;
+            switch (op) {
+                case COUNT -> c += Long.bitCount(released[w] & mask);
+                case SET -> released[w] |= mask;
+                default -> released[w] &= ~mask;
+            }
             i += take;
         }
+        return c;
     }
 
     boolean isReleased(int idx) {
