@@ -42,7 +42,8 @@ final class Trace {
                         .append(" exitsyscallslow=").append(sched.nexitsyscallslow.get())
                         .append(" handofflimited=").append(sched.nhandofflimited.get())
                         .append(" staleentries=").append(sched.nstaleentries.get())
-                        .append(" stalls=").append(sched.nstalls);
+                        .append(" stalls=").append(sched.nstalls)
+                        .append(" sysmonrounds=").append(sched.sysmonRounds);
             } else {
                 sb.append(" [");
                 for (int i = 0; i < allp.length; i++) {

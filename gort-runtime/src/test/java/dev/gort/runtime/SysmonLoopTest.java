@@ -41,6 +41,32 @@ class SysmonLoopTest {
     }
 
     @Test
+    void briefIdleGapsDoNotSendSysmonIntoDeepSleep() throws Exception {
+        // A goroutine that sleeps 200 us at a time: every P is idle between its wake-ups,
+        // thousands of times a second (a server between bursts). sysmon deep-sleeps only once the
+        // Ps have stayed idle for a millisecond with no goroutine run, so not in these gaps;
+        // without that rule it fell asleep and was woken in nearly every one of them.
+        Sched s = TestSupport.newSched(2);
+        try {
+            TestSupport.run(s, () -> 1);
+            long sleeps = s.nsysmonsleep;
+            int n = TestSupport.run(s, () -> {
+                int i = 0;
+                for (; i < 2_000; i++) dev.gort.Gort.sleep(java.time.Duration.ofNanos(200_000));
+                return i;
+            });
+            assertEquals(2_000, n);
+            long deep = s.nsysmonsleep - sleeps;
+            assertTrue(deep <= 20, "sysmon deep-slept " + deep + " times in 2,000 idle gaps of 0.2 ms");
+            // And once the runtime stays idle, it does deep-sleep.
+            waitFor(() -> s.sysmonwait, 5_000);
+            assertTrue(s.sysmonwait, "sysmon went into its deep sleep once every P had stayed idle");
+        } finally {
+            TestSupport.shutdownAndAssertNoThreads(s);
+        }
+    }
+
+    @Test
     void sysmonIsNotCountedAsARunningMAndExitsWithTheRuntime() throws Exception {
         Sched s = TestSupport.newSched(1);
         TestSupport.run(s, () -> 1);
