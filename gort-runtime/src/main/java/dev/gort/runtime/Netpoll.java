@@ -466,8 +466,11 @@ public final class Netpoll {
 
     /**
      * Makes the waiters runnable. From an M with a P they go to its local queue in order (not to
-     * runnext, where the last one would run first), from any other thread to the global queue, and wakep starts idle Ps for them (one spinning M at a time,
-     * each waking the next). Go: injectglist.
+     * runnext, where the last one would run first), from any other thread to the global queue.
+     * Then one wakep starts an idle P for them (one spinning M at a time, each waking the next),
+     * after the whole batch is queued: a wake-up per goroutine woke the spinning M while the
+     * batch was still in our hands, and on a busy core the woken thread could preempt ours
+     * mid-batch. Go: injectglist.
      */
     static void injectglist(ArrayList<Thread> list) {
         M mp = M.current();
@@ -477,6 +480,7 @@ public final class Netpoll {
         } finally {
             if (mp != null) mp.injecting = false;
         }
+        if (mp != null) Proc.wakep(mp.sched); // once for the batch, after all of it is queued
     }
 
     /**

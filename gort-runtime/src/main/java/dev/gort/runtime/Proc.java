@@ -173,7 +173,7 @@ public final class Proc {
                             sched.lock.unlock();
                         }
                     }
-                    wakep(sched);
+                    if (!mp.injecting) wakep(sched); // a batch from the poller wakes once, at its end
                     return;
                 }
             } finally {
@@ -193,7 +193,7 @@ public final class Proc {
         } finally {
             sched.lock.unlock();
         }
-        wakep(sched);
+        if (mp == null || !mp.injecting || mp.sched != sched) wakep(sched);
     }
 
     /** Puts the M's own, just-yielded G on the global queue. Go: goschedImpl. */
