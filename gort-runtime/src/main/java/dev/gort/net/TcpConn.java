@@ -55,12 +55,30 @@ public final class TcpConn implements Closeable {
 
     /** Connects to host:port with no timeout (the OS's own, about two minutes, applies). */
     public static TcpConn dial(String host, int port) throws IOException {
-        return dial(new InetSocketAddress(host, port), null);
+        return dial(resolve(host, port), null);
     }
 
-    /** Connects to host:port, giving up with {@link DeadlineExceededException} after timeout. */
+    /**
+     * Connects to host:port, giving up with {@link DeadlineExceededException} after timeout. The
+     * timeout covers the connection, not the name lookup (the JDK's resolver has no deadline).
+     */
     public static TcpConn dial(String host, int port, Duration timeout) throws IOException {
-        return dial(new InetSocketAddress(host, port), timeout);
+        return dial(resolve(host, port), timeout);
+    }
+
+    /**
+     * host:port with host looked up. The JDK's resolver blocks its thread (getaddrinfo, a
+     * native call that pins a goroutine to its carrier), so a goroutine declares it as a
+     * syscall: sysmon hands its P to other goroutines if the lookup takes long, as for any
+     * declared blocking call, instead of treating the goroutine as a runaway. Go: the cgo
+     * resolver's call runs in entersyscall. An unknown host comes back unresolved; dial and
+     * listen then throw UnknownHostException.
+     */
+    static InetSocketAddress resolve(String host, int port) {
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("gort: bad port " + port);
+        try (dev.gort.SyscallScope s = dev.gort.Gort.enterSyscall()) {
+            return new InetSocketAddress(host, port);
+        }
     }
 
     /**

@@ -47,7 +47,7 @@ public final class TcpListener implements Closeable {
 
     /** Listens on host:port (0: any free port). */
     public static TcpListener listen(String host, int port) throws IOException {
-        return listen(new InetSocketAddress(host, port), 0);
+        return listen(TcpConn.resolve(host, port), 0);
     }
 
     /**
