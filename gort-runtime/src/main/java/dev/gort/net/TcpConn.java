@@ -75,7 +75,6 @@ public final class TcpConn implements Closeable {
      * listen then throw UnknownHostException.
      */
     static InetSocketAddress resolve(String host, int port) {
-        if (port < 0 || port > 65535) throw new IllegalArgumentException("gort: bad port " + port);
         try (dev.gort.SyscallScope s = dev.gort.Gort.enterSyscall()) {
             return new InetSocketAddress(host, port);
         }
