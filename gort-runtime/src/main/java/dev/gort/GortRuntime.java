@@ -69,7 +69,7 @@ public final class GortRuntime implements AutoCloseable {
         private PrintStream panicOutput = System.err;
         private Sched.Clock clock = Sched.Clock.SYSTEM;
         private Tunables tunables;
-        private Long forcePreempt, syscallRetake, ignoredPreempt, blockedCarrier, sysmonMin, sysmonMax, runawayReport, forcegcPeriod, scavengeLimit, stallSteal;
+        private Long forcePreempt, syscallRetake, ignoredPreempt, blockedCarrier, sysmonMin, sysmonMax, runawayReport, forcegcPeriod, scavengeLimit, stallSteal, dryYield;
         private Runnable forcegcAction;
         private Boolean pacedScavenger;
         private Integer sysmonIdleRounds, maxHandoffThreads, schedtrace;
@@ -180,6 +180,18 @@ public final class GortRuntime implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long a scheduler thread may run without sleeping before it lets the OS run another
+         * thread on its core, at the moment its queues run dry (default 100 us; -Dgort.dryyield;
+         * {@link Duration#ZERO}: never). A thread whose queues are empty strands no goroutine by
+         * yielding, and the threads a busy runtime talks to (the other end of its connections)
+         * get the core at once instead of at the kernel's next tick.
+         */
+        public Builder dryYield(Duration d) {
+            this.dryYield = d.toNanos();
+            return this;
+        }
+
         /** Where schedtrace lines go (default System.err). */
         public Builder traceOutput(java.io.PrintStream out) {
             this.traceOutput = Objects.requireNonNull(out, "traceOutput");
@@ -207,7 +219,8 @@ public final class GortRuntime implements AutoCloseable {
                     traceOutput != null ? traceOutput : b.traceOutput(),
                     forcegcAction != null ? forcegcAction : b.forcegcAction(),
                     pacedScavenger != null ? pacedScavenger : b.pacedScavenger(),
-                    stallSteal != null ? stallSteal : b.stallStealNs());
+                    stallSteal != null ? stallSteal : b.stallStealNs(),
+                    dryYield != null ? dryYield : b.dryYieldNs());
         }
 
         /** A name for traces and errors. */

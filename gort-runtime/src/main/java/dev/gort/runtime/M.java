@@ -125,6 +125,8 @@ public final class M extends Thread {
     int stallTick;
     long stallCheckAt;
     long[] stallSeen = new long[0];
+    /** osyieldIfBusy: when this M last woke from a sleep or yielded its core (nanotime). Owner only. */
+    long busySince;
     /** Random source for steal order; owner thread only. Go: m.fastrand. */
     long fastrand;
 

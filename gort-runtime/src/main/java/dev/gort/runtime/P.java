@@ -78,6 +78,7 @@ public final class P {
     volatile long nsteal;      // Gs stolen by this P from others
     volatile long nexecute;    // Gs executed on this P
     volatile long nstallsteal; // steals by this P from a stalled P (Proc.stealFromStalled)
+    volatile long ndryyield;   // cores yielded to the OS by this P's Ms when dry (Proc.osyieldIfBusy)
 
     P(int id, int runqCapacity) {
         this.id = id;

@@ -64,7 +64,9 @@ final class Trace {
                     .append(" scvgreleasedMB=").append(sched.scavengedBytes >> 20);
             long stallsteals = 0;
             for (P pp : allp) stallsteals += pp.nstallsteal;
-            sb.append(" stallsteals=").append(stallsteals);
+            long dryyields = 0;
+            for (P pp : allp) dryyields += pp.ndryyield;
+            sb.append(" stallsteals=").append(stallsteals).append(" dryyields=").append(dryyields);
             BgScavenger bg = sched.bgscavenger;
             if (bg != null) sb.append(" bgscvg=").append(bg.nreleases).append(" bgscvgreleasedMB=").append(bg.released >> 20);
             Netpoll np = sched.netpoll;

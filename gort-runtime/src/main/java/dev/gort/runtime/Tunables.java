@@ -33,13 +33,15 @@ import java.util.Locale;
  *                            memory near 110% of what is in use ({@code gort.scavenger=paced}; off by default)
  * @param stallStealNs        a busy M takes half the queue of a P that has started no goroutine for this long
  *                            (Proc.stealFromStalled, beyond Go; {@code gort.stallsteal}, 100 us; 0 = never)
+ * @param dryYieldNs          an M that has run this long without sleeping yields its core to the OS when its
+ *                            queues run dry (Proc.osyieldIfBusy, beyond Go; {@code gort.dryyield}, 100 us; 0 = never)
  */
 public record Tunables(boolean sysmon, long sysmonMinDelayNs, long sysmonMaxDelayNs, int sysmonIdleRounds,
                        long deepSleepMaxNs, long forcePreemptNs, long syscallRetakeNs, long ignoredPreemptNs,
                        long blockedCarrierNs, int maxHandoffThreads, long runawayReportNs, long timerSlackNs,
                        long forcegcPeriodNs, long scavengeLimitNs,
                        int schedtraceMs, boolean scheddetail, PrintStream traceOutput, Runnable forcegcAction,
-                       boolean pacedScavenger, long stallStealNs) {
+                       boolean pacedScavenger, long stallStealNs, long dryYieldNs) {
 
     public static final long MS = 1_000_000L;
 
@@ -65,6 +67,7 @@ public record Tunables(boolean sysmon, long sysmonMinDelayNs, long sysmonMaxDela
         if (schedtraceMs < 0) throw new IllegalArgumentException("gort: schedtrace must not be negative, got " + schedtraceMs);
         if (traceOutput == null) throw new IllegalArgumentException("gort: trace output must not be null");
         if (stallStealNs != 0) positive("stall-steal interval", stallStealNs, 10_000, 1_000 * MS);
+        if (dryYieldNs != 0) positive("dry-yield interval", dryYieldNs, 1_000, 1_000 * MS);
     }
 
     private static void positive(String what, long v, long min, long max) {
@@ -90,7 +93,8 @@ public record Tunables(boolean sysmon, long sysmonMinDelayNs, long sysmonMaxDela
                 duration("gort.blockedcarrier", MS), (int) integer("gort.maxhandoffthreads", 1_000),
                 duration("gort.runawayreport", 100 * MS), duration("gort.timerslack", 1),
                 duration("gort.forcegcperiod", 120_000 * MS), duration("gort.scavengelimit", 300_000 * MS),
-                trace[0], trace[1] != 0, System.err, ForceGC.SYSTEM_GC, scavengerMode(), duration("gort.stallsteal", 100_000));
+                trace[0], trace[1] != 0, System.err, ForceGC.SYSTEM_GC, scavengerMode(), duration("gort.stallsteal", 100_000),
+                duration("gort.dryyield", 100_000));
     }
 
     /**
@@ -163,7 +167,7 @@ public record Tunables(boolean sysmon, long sysmonMinDelayNs, long sysmonMaxDela
     public Tunables withSysmon(boolean on) {
         return new Tunables(on, sysmonMinDelayNs, sysmonMaxDelayNs, sysmonIdleRounds, deepSleepMaxNs, forcePreemptNs,
                 syscallRetakeNs, ignoredPreemptNs, blockedCarrierNs, maxHandoffThreads, runawayReportNs, timerSlackNs,
-                forcegcPeriodNs, scavengeLimitNs, schedtraceMs, scheddetail, traceOutput, forcegcAction, pacedScavenger, stallStealNs);
+                forcegcPeriodNs, scavengeLimitNs, schedtraceMs, scheddetail, traceOutput, forcegcAction, pacedScavenger, stallStealNs, dryYieldNs);
     }
 
     /** {@code -Dgort.scavenger}: "sysmon" (the default: Go ≤1.12's, spans idle past the limit) or "paced" (also Go 1.13+'s). */
@@ -178,19 +182,19 @@ public record Tunables(boolean sysmon, long sysmonMinDelayNs, long sysmonMaxDela
     public Tunables withPacedScavenger(boolean on) {
         return new Tunables(sysmon, sysmonMinDelayNs, sysmonMaxDelayNs, sysmonIdleRounds, deepSleepMaxNs, forcePreemptNs,
                 syscallRetakeNs, ignoredPreemptNs, blockedCarrierNs, maxHandoffThreads, runawayReportNs, timerSlackNs,
-                forcegcPeriodNs, scavengeLimitNs, schedtraceMs, scheddetail, traceOutput, forcegcAction, on, stallStealNs);
+                forcegcPeriodNs, scavengeLimitNs, schedtraceMs, scheddetail, traceOutput, forcegcAction, on, stallStealNs, dryYieldNs);
     }
 
     /** With forcegc's period and action, and the scavenge limit, replaced. */
     public Tunables withMemory(long forcegcPeriodNs, Runnable forcegcAction, long scavengeLimitNs) {
         return new Tunables(sysmon, sysmonMinDelayNs, sysmonMaxDelayNs, sysmonIdleRounds, deepSleepMaxNs, forcePreemptNs,
                 syscallRetakeNs, ignoredPreemptNs, blockedCarrierNs, maxHandoffThreads, runawayReportNs, timerSlackNs,
-                forcegcPeriodNs, scavengeLimitNs, schedtraceMs, scheddetail, traceOutput, forcegcAction, pacedScavenger, stallStealNs);
+                forcegcPeriodNs, scavengeLimitNs, schedtraceMs, scheddetail, traceOutput, forcegcAction, pacedScavenger, stallStealNs, dryYieldNs);
     }
 
     public Tunables withThresholds(long syscallRetakeNs, long ignoredPreemptNs, long blockedCarrierNs, int maxHandoffThreads) {
         return new Tunables(sysmon, sysmonMinDelayNs, sysmonMaxDelayNs, sysmonIdleRounds, deepSleepMaxNs, forcePreemptNs,
                 syscallRetakeNs, ignoredPreemptNs, blockedCarrierNs, maxHandoffThreads, runawayReportNs, timerSlackNs,
-                forcegcPeriodNs, scavengeLimitNs, schedtraceMs, scheddetail, traceOutput, forcegcAction, pacedScavenger, stallStealNs);
+                forcegcPeriodNs, scavengeLimitNs, schedtraceMs, scheddetail, traceOutput, forcegcAction, pacedScavenger, stallStealNs, dryYieldNs);
     }
 }
