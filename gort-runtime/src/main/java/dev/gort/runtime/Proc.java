@@ -944,6 +944,7 @@ public final class Proc {
                     newId = sched.mReserveID(); // checkdead counts a reserved M as running
                 } catch (dev.gort.ThreadExhaustionException e) {
                     releaseUnusedP(sched, pp, spinning);
+                    sched.startmFailed = true; // an M on its way to stopm takes the P (Sched.startmFailed)
                     failure = e;
                 }
             }
@@ -983,14 +984,25 @@ public final class Proc {
         if (mp.p != null) throw new IllegalStateException("stopm holding p");
         if (mp.spinning) throw new IllegalStateException("stopm spinning");
         boolean dead;
+        P instead = null;
         sched.lockSched();
         try {
             if (sched.state == Sched.TERMINATED || mp.exiting) return false;
-            sched.mput(mp);
-            mp.blocked = true;
-            dead = Checkdead.check(sched);
+            if (sched.startmFailed && !sched.gcwaiting && (instead = sched.pidleget()) != null) {
+                sched.startmFailed = false; // we are the M that startm could not create
+                dead = false;
+            } else {
+                sched.mput(mp);
+                mp.blocked = true;
+                dead = Checkdead.check(sched);
+            }
         } finally {
             sched.lock.unlock();
+        }
+        if (instead != null) {
+            acquirep(mp, instead);
+            awake(mp);
+            return true;
         }
         if (dead) Checkdead.report(sched);
         // A notewakeup meant for an earlier sleep (a timer or netpoll waker racing the end of

@@ -118,6 +118,13 @@ public final class Sched {
     int nmsys;
     /** Go: sched.nmidlelocked; here only retake's bracket uses it (gort has no locked Ms). */
     int nmidlelocked;
+    /**
+     * A startm found no idle M and could not create one (the thread cap, a fatal error): the
+     * next M to stop takes an idle P instead of sleeping, so that work queued after its own
+     * last look (the goroutines that must unwind as the runtime goes down) still runs. Go
+     * has no such case: there thread exhaustion kills the process. Sched lock.
+     */
+    boolean startmFailed;
     /** Number of M ids handed out; the next id. Go: sched.mnext. */
     long mnext;
     /** Ms that have exited. Go: sched.nmfreed. */
