@@ -20,13 +20,13 @@ import java.util.Objects;
  * An M loops in {@link #schedule}: take a G (runnext, local queue, every 61st tick the global
  * queue first, else {@link #findrunnable}: global queue, stealing half of a random victim's
  * queue; beyond Go, a busy M also takes half the queue of a P that has stalled for 100 µs,
- * {@link #stealFromStalled}; and an M that runs dry after 100 µs without sleeping first yields its
- * core to the OS, {@link #osyieldIfBusy}), then {@link #execute} it: mount its virtual thread by running the JDK's
- * {@code runContinuation}, which returns when the G unmounts. The JDK calls the G's executor
- * whenever the thread must run again; that call is {@link #ready}, which puts the G on the
- * caller's P (runnext, inheriting the time slice) when the caller is a goroutine or an M of
- * this runtime, and on the global queue otherwise (the JDK's timer and unblocker threads, user
- * platform threads), waking an idle P either way ({@link #wakep}).
+ * {@link #stealFromStalled}; and an M that runs dry after 100 µs without sleeping first yields
+ * its core to the OS, {@link #osyieldIfBusy}), then {@link #execute} it: mount its virtual
+ * thread by running the JDK's {@code runContinuation}, which returns when the G unmounts. The
+ * JDK calls the G's executor whenever the thread must run again; that call is {@link #ready},
+ * which puts the G on the caller's P (runnext, inheriting the time slice) when the caller is a
+ * goroutine or an M of this runtime, and on the global queue otherwise (the JDK's timer and
+ * unblocker threads, user platform threads), waking an idle P either way ({@link #wakep}).
  *
  * <h2>The hard problem: parking and waking Ms without losing work</h2>
  * As in Go (see the long comment "Worker thread parking/unparking" in proc.go): an M that
@@ -663,9 +663,9 @@ public final class Proc {
      * moment its queues are empty the M strands no goroutine by stepping aside, so it lets
      * such a thread run now; when nothing else wants the core, sched_yield returns at once. The
      * interval bounds the cost at one system call per 100 µs of an M's running. Not while an
-     * M of ours spins: it is already looking for work, and would be the thread let in. Measured with the
-     * echo benchmark at 100 connections, where server and load generator share two cores: p99
-     * 2.5 → 1.2 ms, round trips/s +15 % (BENCHMARKS.md; docs/DESIGN.md §5).
+     * M of ours spins: it is already looking for work, and would be the thread let in.
+     * Measured with the echo benchmark at 100 connections, where server and load generator
+     * share two cores: p99 2.4–3.2 → 1.3 ms, round trips/s +15–19 % (BENCHMARKS.md; DESIGN §5).
      */
     private static void osyieldIfBusy(M mp, P pp) {
         long every = mp.sched.tunables.dryYieldNs();
