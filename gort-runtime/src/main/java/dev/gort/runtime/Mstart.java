@@ -108,7 +108,7 @@ final class Mstart {
         }
         P pp = mp.nextp;
         mp.nextp = null;
-        mp.busySince = mp.sched.clock.nanotime(); // its running starts now, not at allocm
+        Proc.awake(mp); // its running starts now, not at allocm
         if (pp != null) Proc.acquirep(mp, pp);
         if (mp.p == null) {
             // Started without a P: go idle until startm hands us one.
